@@ -1,0 +1,182 @@
+/*
+ * api.c: what each route answers; see api.h. Every refusal names the
+ * parameter or path at fault, and nothing here can fail the daemon: an
+ * error becomes a JSON answer with a 4xx or 500 status.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api.h"
+#include "log.h"
+#include "search.h"
+
+static json_t *
+api_error(unsigned *status, unsigned code, const char *message)
+{
+	*status = code;
+	return json_pack("{s:s}", "error", message);
+}
+
+static const char *
+api_arg(const struct api_request *req, const char *name)
+{
+	int i;
+
+	for (i = 0; i < req->count; i++)
+		if (strcmp(req->names[i], name) == 0)
+			return req->values[i];
+	return NULL;
+}
+
+/* The first argument not in allowed (NULL-terminated), or NULL. */
+static const char *
+api_unknown_arg(const struct api_request *req, const char *const *allowed)
+{
+	const char *const *a;
+	int i;
+
+	for (i = 0; i < req->count; i++) {
+		for (a = allowed; *a && strcmp(*a, req->names[i]) != 0; a++)
+			;
+		if (*a == NULL)
+			return req->names[i];
+	}
+	return NULL;
+}
+
+/* Reads a whole number in [min, max]; 0 or -EINVAL. */
+static int
+api_number(const char *s, long min, long max, int *out)
+{
+	char *end;
+	long v;
+
+	if (s == NULL || *s < '0' || *s > '9')
+		return -EINVAL;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || *end || v < min || v > max)
+		return -EINVAL;
+	*out = (int)v;
+	return 0;
+}
+
+/* Checks the arguments of /search into req; NULL or an error body. */
+static json_t *
+api_search_args(const struct api_request *http, struct search_request *req,
+		unsigned *status)
+{
+	static const char *const allowed[] = {"q", "limit", "offset", NULL};
+	const char *unknown = api_unknown_arg(http, allowed), *s;
+	char why[160];
+
+	if (http->too_many)
+		return api_error(status, 400, "too many parameters");
+	if (unknown) {
+		snprintf(why, sizeof(why), "unknown parameter '%.100s'",
+			 unknown);
+		return api_error(status, 400, why);
+	}
+	req->query = api_arg(http, "q");
+	if (req->query == NULL)
+		return api_error(status, 400, "q: missing (the search words)");
+	req->limit = SEARCH_DEFAULT_LIMIT;
+	s = api_arg(http, "limit");
+	if (s && api_number(s, 1, SEARCH_MAX_LIMIT, &req->limit) != 0)
+		return api_error(status, 400,
+				 "limit: expected a whole number from 1 to 100");
+	req->offset = 0;
+	s = api_arg(http, "offset");
+	if (s && api_number(s, 0, 10000, &req->offset) != 0)
+		return api_error(status, 400,
+				 "offset: expected a whole number from 0 to "
+				 "10000");
+	return NULL;
+}
+
+static json_t *
+api_search(struct api *api, const struct api_request *http, unsigned *status)
+{
+	struct search_request req;
+	json_t *body;
+	char *why = NULL;
+	int rc;
+
+	body = api_search_args(http, &req, status);
+	if (body)
+		return body;
+	rc = search_run(api->reader, &req, &body, &why);
+	if (rc == -EINVAL || rc == -E2BIG) {
+		body = api_error(status, 400, why ? why : "q: refused");
+	} else if (rc != 0) {
+		log_error("search \"%s\": %s", req.query, why ? why : "failed");
+		body = api_error(status, 500, "the search failed; see the "
+					      "daemon's log");
+	} else {
+		*status = 200;
+	}
+	free(why);
+	return body;
+}
+
+static void
+api_add_error(void *arg, const char *path, int line, const char *message)
+{
+	json_array_append_new(arg, json_pack("{s:s, s:i, s:s}", "path", path,
+					     "line", line, "message",
+					     message));
+}
+
+static json_t *
+api_status(struct api *api, unsigned *status)
+{
+	struct store_counts counts = {0};
+	const char *last = indexer_last_error(api->indexer);
+	json_t *errors = json_array();
+
+	if (store_counts(api->reader, &counts) != 0 ||
+	    store_each_error(api->reader, api_add_error, errors) != 0) {
+		json_decref(errors);
+		log_error("status: %s", store_errmsg(api->reader));
+		return api_error(status, 500, "cannot read the index");
+	}
+	*status = 200;
+	return json_pack("{s:I, s:I, s:I, s:b, s:I, s:s, s:s?, s:o}",
+			 "episodes", (json_int_t)counts.episodes,
+			 "chapters", (json_int_t)counts.chapters,
+			 "files", (json_int_t)counts.files,
+			 "indexing", indexer_busy(api->indexer),
+			 "generation",
+			 (json_int_t)indexer_generation(api->indexer),
+			 "content", api->content_root,
+			 "last_error", last,
+			 "errors", errors);
+}
+
+enum api_result
+api_handle(struct api *api, const struct api_request *req, unsigned *status,
+	   json_t **body)
+{
+	int is_search = strcmp(req->path, "/search") == 0;
+	int is_status = strcmp(req->path, "/status") == 0;
+
+	if (!is_search && !is_status) {
+		*body = api_error(status, 404,
+				  "no such path; try /search?q=WORDS or "
+				  "/status");
+	} else if (strcmp(req->method, "GET") != 0 &&
+		   strcmp(req->method, "HEAD") != 0) {
+		*body = api_error(status, 405, "only GET is served");
+	} else if (is_search && !indexer_ready(api->indexer)) {
+		return API_WAIT; /* no silent partial answers */
+	} else if (is_search) {
+		*body = api_search(api, req, status);
+	} else {
+		*body = api_status(api, status);
+	}
+	if (*body == NULL)
+		*body = api_error(status, 500, "out of memory");
+	return API_ANSWER;
+}

@@ -1,0 +1,41 @@
+/*
+ * api.h: the HTTP API's routes, independent of the HTTP library: a request
+ * is a method, a path and its query arguments; an answer is a status and a
+ * JSON body. Routes: GET /search, GET /status.
+ */
+#ifndef EPSEARCHD_API_H
+#define EPSEARCHD_API_H
+
+#include <jansson.h>
+
+#include "indexer.h"
+#include "store.h"
+
+#define API_MAX_ARGS 16
+
+struct api {
+	struct store *reader;
+	struct indexer *indexer;
+	const char *content_root;
+};
+
+struct api_request {
+	const char *method;
+	const char *path;
+	/* The query arguments, decoded; names[i] goes with values[i]. */
+	const char *names[API_MAX_ARGS];
+	const char *values[API_MAX_ARGS];
+	int count;
+	int too_many; /* more than API_MAX_ARGS were sent */
+};
+
+enum api_result {
+	API_ANSWER, /* *status and *body are set */
+	API_WAIT,   /* ask again once the index changes (first scan) */
+};
+
+/* Handles one request; the caller owns *body. */
+enum api_result api_handle(struct api *api, const struct api_request *req,
+			   unsigned *status, json_t **body);
+
+#endif

@@ -1,0 +1,151 @@
+/*
+ * paths.c: XDG default paths and the listening socket; see paths.h.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "paths.h"
+
+static char *
+paths_under(const char *base, const char *rest)
+{
+	char *path;
+
+	if (asprintf(&path, "%s/%s", base, rest) < 0)
+		return NULL;
+	return path;
+}
+
+char *
+paths_default_socket(char **errmsg)
+{
+	const char *runtime = getenv("XDG_RUNTIME_DIR");
+
+	if (runtime == NULL || *runtime != '/') {
+		*errmsg = strdup("XDG_RUNTIME_DIR is not set to an absolute "
+				 "path; give the socket with --socket PATH");
+		return NULL;
+	}
+	return paths_under(runtime, "epsearch/epsearchd.sock");
+}
+
+char *
+paths_default_db(char **errmsg)
+{
+	const char *cache = getenv("XDG_CACHE_HOME");
+	const char *home = getenv("HOME");
+
+	if (cache && *cache == '/')
+		return paths_under(cache, "epsearch/index.sqlite3");
+	if (home && *home == '/')
+		return paths_under(home, ".cache/epsearch/index.sqlite3");
+	*errmsg = strdup("neither XDG_CACHE_HOME nor HOME is set; give the "
+			 "index with --db PATH");
+	return NULL;
+}
+
+int
+paths_make_parent(const char *path, unsigned mode)
+{
+	char *dir = strdup(path), *p;
+
+	if (dir == NULL)
+		return -ENOMEM;
+	for (p = dir + 1; (p = strchr(p, '/')) != NULL; p++) {
+		*p = '\0';
+		if (mkdir(dir, mode) != 0 && errno != EEXIST) {
+			int rc = -errno;
+
+			free(dir);
+			return rc;
+		}
+		*p = '/';
+	}
+	free(dir);
+	return 0;
+}
+
+static int
+paths_fail(char **errmsg, int rc, const char *path, const char *what)
+{
+	if (asprintf(errmsg, "%s: %s: %s", path, what, strerror(-rc)) < 0)
+		*errmsg = NULL;
+	return rc;
+}
+
+/* Whether a daemon answers at addr: 1 live, 0 stale, or -errno. */
+static int
+paths_socket_alive(const struct sockaddr_un *addr)
+{
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), rc;
+
+	if (fd < 0)
+		return -errno;
+	rc = connect(fd, (const struct sockaddr *)addr, sizeof(*addr));
+	rc = rc == 0 ? 1 : errno == ECONNREFUSED ? 0 : -errno;
+	close(fd);
+	return rc;
+}
+
+/* Clears the way for bind: only a stale socket file is removed. */
+static int
+paths_clear_stale(const char *path, const struct sockaddr_un *addr,
+		  char **errmsg)
+{
+	struct stat sb;
+	int alive;
+
+	if (lstat(path, &sb) != 0)
+		return errno == ENOENT ? 0 : paths_fail(errmsg, -errno, path,
+							"cannot inspect");
+	if (!S_ISSOCK(sb.st_mode))
+		return paths_fail(errmsg, -EEXIST, path,
+				  "is not a socket, refusing to replace it");
+	alive = paths_socket_alive(addr);
+	if (alive == 1)
+		return paths_fail(errmsg, -EADDRINUSE, path,
+				  "another epsearchd is listening there");
+	if (unlink(path) != 0)
+		return paths_fail(errmsg, -errno, path,
+				  "cannot remove the stale socket");
+	return 0;
+}
+
+int
+paths_listen(const char *path, char **errmsg)
+{
+	struct sockaddr_un addr = {.sun_family = AF_UNIX};
+	mode_t old_mask;
+	int fd, rc;
+
+	if (strlen(path) >= sizeof(addr.sun_path))
+		return paths_fail(errmsg, -ENAMETOOLONG, path,
+				  "socket path too long");
+	strcpy(addr.sun_path, path);
+	rc = paths_make_parent(path, 0700);
+	if (rc != 0)
+		return paths_fail(errmsg, rc, path, "cannot create its directory");
+	rc = paths_clear_stale(path, &addr, errmsg);
+	if (rc != 0)
+		return rc;
+
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return paths_fail(errmsg, -errno, path, "socket");
+	old_mask = umask(0177);
+	rc = bind(fd, (struct sockaddr *)&addr, sizeof(addr));
+	umask(old_mask);
+	if (rc != 0 || listen(fd, 128) != 0) {
+		rc = -errno;
+		close(fd);
+		return paths_fail(errmsg, rc, path, "cannot listen");
+	}
+	return fd;
+}

@@ -1,0 +1,249 @@
+/*
+ * server.c: libmicrohttpd driven by the libuv loop; see server.h.
+ *
+ * MHD runs in "external epoll" mode: the loop polls MHD's epoll descriptor
+ * and a timer for MHD's own timeouts, and calls MHD_run on either. A
+ * request that must wait (a search before the first scan) is suspended and
+ * kept on a list; server_wake resumes them all and each is asked again.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <microhttpd.h>
+
+#include "log.h"
+#include "server.h"
+
+#define SERVER_CONNECTION_TIMEOUT 30	 /* seconds of silence allowed */
+#define SERVER_CONNECTION_LIMIT 512	 /* clients served at once */
+#define SERVER_CONNECTION_MEMORY 32768	 /* bytes per connection */
+
+/* A suspended request, waiting for server_wake. */
+struct waiting {
+	struct MHD_Connection *conn;
+	struct waiting *next;
+};
+
+struct server {
+	struct MHD_Daemon *mhd;
+	struct api *api;
+	uv_poll_t poll;
+	uv_timer_t timer;
+	int listen_fd;
+	int open_handles; /* libuv handles not yet closed */
+	struct waiting *waiting;
+};
+
+static void server_run(struct server *srv);
+
+static void
+server_timer_cb(uv_timer_t *timer)
+{
+	server_run(timer->data);
+}
+
+static void
+server_poll_cb(uv_poll_t *poll, int status, int events)
+{
+	server_run(poll->data);
+}
+
+/* Lets MHD do what is ready, then waits for its next timeout. */
+static void
+server_run(struct server *srv)
+{
+	MHD_UNSIGNED_LONG_LONG timeout;
+
+	MHD_run(srv->mhd);
+	if (MHD_get_timeout(srv->mhd, &timeout) == MHD_YES)
+		uv_timer_start(&srv->timer, server_timer_cb, timeout, 0);
+	else
+		uv_timer_stop(&srv->timer);
+}
+
+/* Collects the query arguments of a request, in order. */
+static enum MHD_Result
+server_collect_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+		   const char *value)
+{
+	struct api_request *req = cls;
+
+	if (req->count == API_MAX_ARGS) {
+		req->too_many = 1;
+		return MHD_NO;
+	}
+	req->names[req->count] = key;
+	req->values[req->count++] = value ? value : "";
+	return MHD_YES;
+}
+
+static enum MHD_Result
+server_send(struct MHD_Connection *conn, unsigned status, json_t *body)
+{
+	char *text = json_dumps(body, JSON_COMPACT | JSON_ENSURE_ASCII);
+	struct MHD_Response *resp;
+	enum MHD_Result ret;
+	size_t n;
+
+	json_decref(body);
+	if (text == NULL)
+		return MHD_NO;
+	n = strlen(text);
+	text[n] = '\n'; /* json_dumps left room: its NUL becomes the end */
+	resp = MHD_create_response_from_buffer(n + 1, text,
+					       MHD_RESPMEM_MUST_FREE);
+	if (resp == NULL) {
+		free(text);
+		return MHD_NO;
+	}
+	MHD_add_response_header(resp, "Content-Type",
+				"application/json; charset=utf-8");
+	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	ret = MHD_queue_response(conn, status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+static int
+server_suspend(struct server *srv, struct MHD_Connection *conn)
+{
+	struct waiting *w = malloc(sizeof(*w));
+
+	if (w == NULL)
+		return -ENOMEM;
+	w->conn = conn;
+	w->next = srv->waiting;
+	srv->waiting = w;
+	MHD_suspend_connection(conn);
+	return 0;
+}
+
+static enum MHD_Result
+server_request(void *cls, struct MHD_Connection *conn, const char *url,
+	       const char *method, const char *version,
+	       const char *upload_data, size_t *upload_data_size,
+	       void **state)
+{
+	struct server *srv = cls;
+	struct api_request req = {.method = method, .path = url};
+	unsigned status = 500;
+	json_t *body = NULL;
+
+	if (*upload_data_size) {
+		*upload_data_size = 0; /* a body is never read */
+		return MHD_YES;
+	}
+	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND,
+				  server_collect_arg, &req);
+	if (api_handle(srv->api, &req, &status, &body) == API_WAIT)
+		return server_suspend(srv, conn) == 0 ? MHD_YES : MHD_NO;
+	log_debug("%s %s: %u", method, url, status);
+	return server_send(conn, status, body);
+}
+
+void
+server_wake(struct server *srv)
+{
+	struct waiting *w = srv->waiting, *next;
+
+	srv->waiting = NULL;
+	for (; w; w = next) {
+		next = w->next;
+		MHD_resume_connection(w->conn);
+		free(w);
+	}
+	server_run(srv);
+}
+
+static void
+server_log_mhd(void *cls, const char *fmt, va_list ap)
+{
+	char line[512];
+
+	vsnprintf(line, sizeof(line), fmt, ap);
+	line[strcspn(line, "\n")] = '\0';
+	log_info("http: %s", line);
+}
+
+static struct MHD_Daemon *
+server_start_mhd(struct server *srv)
+{
+	return MHD_start_daemon(
+		MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG,
+		0, NULL, NULL, server_request, srv,
+		MHD_OPTION_EXTERNAL_LOGGER, server_log_mhd, NULL,
+		MHD_OPTION_LISTEN_SOCKET, srv->listen_fd,
+		MHD_OPTION_CONNECTION_TIMEOUT,
+		(unsigned)SERVER_CONNECTION_TIMEOUT,
+		MHD_OPTION_CONNECTION_LIMIT,
+		(unsigned)SERVER_CONNECTION_LIMIT,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+		(size_t)SERVER_CONNECTION_MEMORY,
+		MHD_OPTION_END);
+}
+
+int
+server_start(uv_loop_t *loop, int listen_fd, struct api *api,
+	     struct server **out, char **errmsg)
+{
+	struct server *srv = calloc(1, sizeof(*srv));
+	const union MHD_DaemonInfo *info;
+
+	if (srv == NULL)
+		return -ENOMEM;
+	srv->api = api;
+	srv->listen_fd = listen_fd;
+	srv->mhd = server_start_mhd(srv);
+	info = srv->mhd ? MHD_get_daemon_info(srv->mhd,
+					      MHD_DAEMON_INFO_EPOLL_FD)
+			: NULL;
+	if (info == NULL) {
+		if (srv->mhd)
+			MHD_stop_daemon(srv->mhd);
+		free(srv);
+		*errmsg = strdup("cannot start the HTTP server "
+				 "(libmicrohttpd)");
+		return -EIO;
+	}
+	uv_timer_init(loop, &srv->timer);
+	uv_poll_init(loop, &srv->poll, info->epoll_fd);
+	srv->timer.data = srv->poll.data = srv;
+	srv->open_handles = 2;
+	uv_poll_start(&srv->poll, UV_READABLE, server_poll_cb);
+	server_run(srv);
+	*out = srv;
+	return 0;
+}
+
+static void
+server_handle_closed(uv_handle_t *handle)
+{
+	struct server *srv = handle->data;
+
+	if (--srv->open_handles == 0)
+		free(srv);
+}
+
+void
+server_stop(struct server *srv)
+{
+	struct waiting *w, *next;
+
+	if (srv == NULL)
+		return;
+	for (w = srv->waiting; w; w = next) {
+		next = w->next;
+		MHD_resume_connection(w->conn);
+		free(w);
+	}
+	srv->waiting = NULL;
+	/* Quiescing hands the listening socket back, to be closed here. */
+	if (MHD_quiesce_daemon(srv->mhd) >= 0)
+		close(srv->listen_fd);
+	MHD_stop_daemon(srv->mhd);
+	uv_close((uv_handle_t *)&srv->poll, server_handle_closed);
+	uv_close((uv_handle_t *)&srv->timer, server_handle_closed);
+}

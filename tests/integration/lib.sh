@@ -1,0 +1,95 @@
+# lib.sh: what every integration script shares. Each script gets a private
+# scratch directory, socket and index, starts the real epsearchd on them,
+# and cleans up on exit, whatever happened.
+set -euo pipefail
+
+: "${EPSEARCHD:?set EPSEARCHD to the daemon binary}"
+: "${EPSEARCH:?set EPSEARCH to the client binary}"
+: "${EPSEARCH_CORPUS:?set EPSEARCH_CORPUS to ../shared/corpus}"
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/epsearch-test.XXXXXX")
+sock=$work/epsearchd.sock
+db=$work/index.sqlite3
+log=$work/daemon.log
+daemon_pid=
+passed=0
+failed=0
+
+cleanup() {
+	stop_daemon
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+# start_daemon DIR [ARGS...]: runs epsearchd on DIR and waits for its socket.
+start_daemon() {
+	local content=$1 i
+	shift
+	"$EPSEARCHD" --content "$content" --socket "$sock" --db "$db" \
+		--log-level info "$@" 2>>"$log" &
+	daemon_pid=$!
+	for i in $(seq 100); do
+		[ -S "$sock" ] && return 0
+		kill -0 "$daemon_pid" 2>/dev/null || break
+		sleep 0.05
+	done
+	echo "epsearchd did not start; its log:" >&2
+	cat "$log" >&2
+	exit 1
+}
+
+# stop_daemon: SIGTERM, then waits; returns the daemon's exit status.
+stop_daemon() {
+	local rc=0
+	[ -n "$daemon_pid" ] || return 0
+	kill -TERM "$daemon_pid" 2>/dev/null || true
+	wait "$daemon_pid" || rc=$?
+	daemon_pid=
+	return $rc
+}
+
+# api PATH [CURL ARGS...]: GET from the daemon; prints the body.
+api() {
+	local path=$1
+	shift
+	curl -sS --max-time 30 --unix-socket "$sock" "$@" "http://localhost$path"
+}
+
+# search WORDS [LIMIT]: the JSON answer to a search.
+search() {
+	api /search -G --data-urlencode "q=$1" --data-urlencode "limit=${2:-10}"
+}
+
+# wait_ready: returns once the first scan is committed (searches wait
+# for it; an empty one costs nothing else).
+wait_ready() {
+	search "" >/dev/null
+}
+
+# check NAME CONDITION-EXIT-STATUS...: counts and reports one check.
+check() {
+	local name=$1
+	shift
+	if "$@"; then
+		passed=$((passed + 1))
+	else
+		failed=$((failed + 1))
+		echo "FAIL: $name" >&2
+	fi
+}
+
+# expect_eq NAME GOT WANT
+expect_eq() {
+	if [ "$2" = "$3" ]; then
+		passed=$((passed + 1))
+	else
+		failed=$((failed + 1))
+		echo "FAIL: $1: got '$2', want '$3'" >&2
+	fi
+}
+
+# finish: the closing line CTest logs, and the exit status.
+finish() {
+	echo "$passed passed, $failed failed"
+	[ "$failed" -eq 0 ]
+}
