@@ -68,7 +68,8 @@ static json_t *
 api_search_args(const struct api_request *http, struct search_request *req,
 		unsigned *status)
 {
-	static const char *const allowed[] = {"q", "limit", "offset", NULL};
+	static const char *const allowed[] = {"q", "limit", "offset", "sync",
+					      NULL};
 	const char *unknown = api_unknown_arg(http, allowed), *s;
 	char why[160];
 
@@ -87,6 +88,9 @@ api_search_args(const struct api_request *http, struct search_request *req,
 	if (s && api_number(s, 1, SEARCH_MAX_LIMIT, &req->limit) != 0)
 		return api_error(status, 400,
 				 "limit: expected a whole number from 1 to 100");
+	s = api_arg(http, "sync");
+	if (s && strcmp(s, "0") != 0 && strcmp(s, "1") != 0)
+		return api_error(status, 400, "sync: expected 0 or 1");
 	req->offset = 0;
 	s = api_arg(http, "offset");
 	if (s && api_number(s, 0, 10000, &req->offset) != 0)
@@ -130,10 +134,40 @@ api_add_error(void *arg, const char *path, int line, const char *message)
 }
 
 static json_t *
+api_status_json(struct api *api, const struct store_counts *counts,
+		json_t *errors)
+{
+	struct indexer_stats ix;
+	struct watch_stats w;
+
+	indexer_stats(api->indexer, &ix);
+	watch_stats(api->watch, &w);
+	return json_pack(
+		"{s:I, s:I, s:I, s:b, s:I, s:I, s:I, s:I, s:b, s:s?, s:s,"
+		" s:s?, s:{s:f, s:f, s:I}, s:o}",
+		"episodes", (json_int_t)counts->episodes,
+		"chapters", (json_int_t)counts->chapters,
+		"files", (json_int_t)counts->files,
+		"indexing", ix.busy || !indexer_ready(api->indexer),
+		"generation", (json_int_t)ix.generation,
+		"pending", (json_int_t)ix.pending,
+		"watched_directories", (json_int_t)w.directories,
+		"unwatched_directories", (json_int_t)w.unwatched,
+		"degraded", w.degraded != NULL,
+		"degraded_reason", w.degraded,
+		"content", api->content_root,
+		"last_error", ix.last_error,
+		"latency_ms",
+		"median", ix.latency_median_ms,
+		"p99", ix.latency_p99_ms,
+		"samples", (json_int_t)ix.latency_samples,
+		"errors", errors);
+}
+
+static json_t *
 api_status(struct api *api, unsigned *status)
 {
 	struct store_counts counts = {0};
-	const char *last = indexer_last_error(api->indexer);
 	json_t *errors = json_array();
 
 	if (store_counts(api->reader, &counts) != 0 ||
@@ -143,16 +177,39 @@ api_status(struct api *api, unsigned *status)
 		return api_error(status, 500, "cannot read the index");
 	}
 	*status = 200;
-	return json_pack("{s:I, s:I, s:I, s:b, s:I, s:s, s:s?, s:o}",
-			 "episodes", (json_int_t)counts.episodes,
-			 "chapters", (json_int_t)counts.chapters,
-			 "files", (json_int_t)counts.files,
-			 "indexing", indexer_busy(api->indexer),
-			 "generation",
-			 (json_int_t)indexer_generation(api->indexer),
-			 "content", api->content_root,
-			 "last_error", last,
-			 "errors", errors);
+	return api_status_json(api, &counts, errors);
+}
+
+/*
+ * A sync=1 search first reads every queued inotify event and starts the
+ * batch holding them at once, then waits until that batch has ended.
+ */
+static int
+api_must_wait(struct api *api, const struct api_request *req)
+{
+	const char *sync = api_arg(req, "sync");
+
+	if (!indexer_ready(api->indexer))
+		return 1; /* no silent partial answers */
+	if (sync == NULL || strcmp(sync, "1") != 0 || req->ticket == NULL)
+		return 0;
+	if (*req->ticket == 0) {
+		watch_drain(api->watch);
+		indexer_flush(api->indexer);
+		*req->ticket = indexer_ticket(api->indexer);
+	}
+	return !indexer_done(api->indexer, *req->ticket);
+}
+
+static json_t *
+api_debug(struct api *api, const char *path, unsigned *status)
+{
+	if (strcmp(path, "/debug/overflow") == 0) {
+		watch_inject_overflow(api->watch);
+		*status = 200;
+		return json_pack("{s:b}", "injected", 1);
+	}
+	return api_error(status, 404, "no such test hook");
 }
 
 enum api_result
@@ -162,15 +219,18 @@ api_handle(struct api *api, const struct api_request *req, unsigned *status,
 	int is_search = strcmp(req->path, "/search") == 0;
 	int is_status = strcmp(req->path, "/status") == 0;
 
-	if (!is_search && !is_status) {
+	if (api->test_hooks && strncmp(req->path, "/debug/", 7) == 0 &&
+	    strcmp(req->method, "POST") == 0) {
+		*body = api_debug(api, req->path, status);
+	} else if (!is_search && !is_status) {
 		*body = api_error(status, 404,
 				  "no such path; try /search?q=WORDS or "
 				  "/status");
 	} else if (strcmp(req->method, "GET") != 0 &&
 		   strcmp(req->method, "HEAD") != 0) {
 		*body = api_error(status, 405, "only GET is served");
-	} else if (is_search && !indexer_ready(api->indexer)) {
-		return API_WAIT; /* no silent partial answers */
+	} else if (is_search && api_must_wait(api, req)) {
+		return API_WAIT;
 	} else if (is_search) {
 		*body = api_search(api, req, status);
 	} else {

@@ -1,7 +1,8 @@
 /*
  * api.h: the HTTP API's routes, independent of the HTTP library: a request
  * is a method, a path and its query arguments; an answer is a status and a
- * JSON body. Routes: GET /search, GET /status.
+ * JSON body. Routes: GET /search, GET /status, and with test hooks on,
+ * POST /debug/overflow.
  */
 #ifndef EPSEARCHD_API_H
 #define EPSEARCHD_API_H
@@ -10,13 +11,16 @@
 
 #include "indexer.h"
 #include "store.h"
+#include "watch.h"
 
 #define API_MAX_ARGS 16
 
 struct api {
 	struct store *reader;
 	struct indexer *indexer;
+	struct watch *watch;
 	const char *content_root;
+	int test_hooks; /* serve POST /debug/overflow */
 };
 
 struct api_request {
@@ -27,11 +31,14 @@ struct api_request {
 	const char *values[API_MAX_ARGS];
 	int count;
 	int too_many; /* more than API_MAX_ARGS were sent */
+	/* Kept by the caller across the asks of one request: the batch a
+	 * sync=1 search waits for, 0 before it is chosen. */
+	unsigned long long *ticket;
 };
 
 enum api_result {
 	API_ANSWER, /* *status and *body are set */
-	API_WAIT,   /* ask again once the index changes (first scan) */
+	API_WAIT,   /* ask again after the next batch ends */
 };
 
 /* Handles one request; the caller owns *body. */

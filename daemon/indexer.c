@@ -1,7 +1,9 @@
 /*
- * indexer.c: runs scans of the content tree on libuv's worker pool; see
- * indexer.h. The writer connection is touched only by the one batch in
- * flight, or by the loop thread while none is.
+ * indexer.c: runs batches on libuv's worker pool; see indexer.h. The
+ * writer connection is touched only by the one batch in flight, or by the
+ * loop thread while none is. A batch is either the whole tree or a list of
+ * paths; the loop thread hands its list over when the batch starts and
+ * takes nothing back until it ends.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -14,25 +16,47 @@
 #include "scan.h"
 #include "store.h"
 
+#define LATENCY_SAMPLES 512
+
+struct change {
+	char *path;
+	double noted_ms; /* when the event arrived */
+};
+
+struct changes {
+	struct change *items;
+	size_t count;
+	size_t cap;
+};
+
 struct indexer {
 	uv_loop_t *loop;
 	char *root;
 	struct store *writer;
 	indexer_batch_cb on_batch;
 	void *arg;
+	uv_timer_t window;
 
 	uv_work_t work;
-	int in_flight;	   /* a batch is on the worker pool */
-	int want_full;	   /* a full scan was asked for */
-	int ready;	   /* the first full scan ended */
-	int closing;	   /* indexer_close was called */
-	unsigned long long generation;
+	int in_flight;
+	int want_full;
+	int ready;	/* the first full scan ended */
+	int closing;
+	unsigned long long started;	/* batches started */
+	unsigned long long ended;	/* batches ended */
+	unsigned long long generation;	/* batches committed */
 	char *last_error;
+	struct changes pending;
 
-	/* Written by the worker, read after it ends. */
+	/* The batch in flight: set before it starts, read after it ends. */
+	int batch_full;
+	struct changes batch;
 	struct scan_report report;
 	char *batch_error;
 	double batch_ms;
+
+	double latencies[LATENCY_SAMPLES];
+	long latency_count;
 };
 
 static double
@@ -42,6 +66,60 @@ now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static void
+changes_clear(struct changes *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->count; i++)
+		free(c->items[i].path);
+	free(c->items);
+	memset(c, 0, sizeof(*c));
+}
+
+static int
+changes_add(struct changes *c, const char *path, double noted_ms)
+{
+	struct change *grown;
+
+	if (c->count == c->cap) {
+		c->cap = c->cap ? c->cap * 2 : 64;
+		grown = realloc(c->items, c->cap * sizeof(*grown));
+		if (grown == NULL)
+			return -ENOMEM;
+		c->items = grown;
+	}
+	c->items[c->count].path = strdup(path);
+	c->items[c->count].noted_ms = noted_ms;
+	return c->items[c->count++].path ? 0 : -ENOMEM;
+}
+
+static int
+compare_changes(const void *a, const void *b)
+{
+	const struct change *x = a, *y = b;
+	int c = strcmp(x->path, y->path);
+
+	return c ? c : (x->noted_ms > y->noted_ms) - (x->noted_ms < y->noted_ms);
+}
+
+/* Sorts by path and keeps one entry per path, the earliest. */
+static void
+changes_unique(struct changes *c)
+{
+	size_t i, kept = 0;
+
+	qsort(c->items, c->count, sizeof(*c->items), compare_changes);
+	for (i = 0; i < c->count; i++) {
+		if (kept && strcmp(c->items[kept - 1].path,
+				   c->items[i].path) == 0)
+			free(c->items[i].path);
+		else
+			c->items[kept++] = c->items[i];
+	}
+	c->count = kept;
 }
 
 /* Each file that cannot be used is logged once, when it is first seen. */
@@ -58,12 +136,27 @@ static void
 indexer_work(uv_work_t *req)
 {
 	struct indexer *ix = req->data;
+	const char **paths = NULL;
 	double start = now_ms();
+	size_t i;
 
 	memset(&ix->report, 0, sizeof(ix->report));
 	ix->report.on_error = indexer_file_error;
 	ix->batch_error = NULL;
-	scan_tree(ix->writer, ix->root, &ix->report, &ix->batch_error);
+	if (ix->batch_full) {
+		scan_tree(ix->writer, ix->root, &ix->report, &ix->batch_error);
+	} else {
+		paths = malloc(ix->batch.count * sizeof(*paths));
+		for (i = 0; paths && i < ix->batch.count; i++)
+			paths[i] = ix->batch.items[i].path;
+		if (paths == NULL || scan_paths(ix->writer, ix->root, paths,
+						ix->batch.count, &ix->report,
+						&ix->batch_error) == -ENOMEM)
+			ix->batch_error = ix->batch_error
+						  ? ix->batch_error
+						  : strdup("out of memory");
+		free(paths);
+	}
 	ix->batch_ms = now_ms() - start;
 }
 
@@ -71,12 +164,22 @@ static void
 indexer_free(struct indexer *ix)
 {
 	store_close(ix->writer);
+	changes_clear(&ix->pending);
+	changes_clear(&ix->batch);
 	free(ix->last_error);
 	free(ix->root);
 	free(ix);
 }
 
-static void indexer_next(struct indexer *ix);
+static void
+indexer_record_latency(struct indexer *ix, double committed_ms)
+{
+	size_t i;
+
+	for (i = 0; i < ix->batch.count; i++)
+		ix->latencies[ix->latency_count++ % LATENCY_SAMPLES] =
+			committed_ms - ix->batch.items[i].noted_ms;
+}
 
 static void
 indexer_report(struct indexer *ix)
@@ -85,15 +188,27 @@ indexer_report(struct indexer *ix)
 
 	free(ix->last_error);
 	ix->last_error = ix->batch_error;
+	ix->batch_error = NULL;
 	if (ix->last_error) {
-		log_error("indexing %s failed: %s", ix->root, ix->last_error);
+		log_error("indexing %s failed, the index is as it was: %s",
+			  ix->root, ix->last_error);
 		return;
 	}
 	ix->generation++;
-	log_info("scanned %ld files in %.0f ms: %ld indexed, %ld unchanged, "
-		 "%ld removed, %ld failed",
-		 r->files, ix->batch_ms, r->indexed, r->unchanged, r->removed,
-		 r->failed);
+	indexer_record_latency(ix, now_ms());
+	log_msg(ix->batch_full ? LOG_INFO : LOG_DEBUG,
+		"%s %ld files in %.0f ms: %ld indexed, %ld unchanged, "
+		"%ld removed, %ld failed",
+		ix->batch_full ? "scanned" : "updated", r->files, ix->batch_ms,
+		r->indexed, r->unchanged, r->removed, r->failed);
+}
+
+static void indexer_next(struct indexer *ix);
+
+static void
+indexer_closed(uv_handle_t *handle)
+{
+	indexer_free(handle->data);
 }
 
 static void
@@ -102,13 +217,16 @@ indexer_after_work(uv_work_t *req, int status)
 	struct indexer *ix = req->data;
 
 	ix->in_flight = 0;
+	ix->ended++;
 	if (ix->closing) {
 		free(ix->batch_error);
-		indexer_free(ix);
+		uv_close((uv_handle_t *)&ix->window, indexer_closed);
 		return;
 	}
 	indexer_report(ix);
-	ix->ready = 1;
+	if (ix->batch_full)
+		ix->ready = 1;
+	changes_clear(&ix->batch);
 	indexer_next(ix);
 	ix->on_batch(ix->arg);
 }
@@ -117,16 +235,43 @@ indexer_after_work(uv_work_t *req, int status)
 static void
 indexer_next(struct indexer *ix)
 {
-	if (ix->in_flight || ix->closing || !ix->want_full)
+	if (ix->in_flight || ix->closing ||
+	    (!ix->want_full && ix->pending.count == 0))
 		return;
+	uv_timer_stop(&ix->window);
+	ix->batch_full = ix->want_full;
 	ix->want_full = 0;
+	ix->batch = ix->pending;
+	memset(&ix->pending, 0, sizeof(ix->pending));
+	changes_unique(&ix->batch);
 	ix->in_flight = 1;
+	ix->started++;
 	ix->work.data = ix;
 	if (uv_queue_work(ix->loop, &ix->work, indexer_work,
 			  indexer_after_work) != 0) {
-		ix->in_flight = 0;
 		log_error("cannot queue an indexing batch");
+		ix->in_flight = 0;
+		ix->ended++;
 	}
+}
+
+static void
+indexer_window_cb(uv_timer_t *timer)
+{
+	indexer_next(timer->data);
+}
+
+void
+indexer_note_path(struct indexer *ix, const char *path)
+{
+	if (changes_add(&ix->pending, path, now_ms()) != 0) {
+		log_error("out of memory noting %s; comparing the whole tree",
+			  path);
+		ix->want_full = 1;
+	}
+	if (!ix->in_flight && !uv_is_active((uv_handle_t *)&ix->window))
+		uv_timer_start(&ix->window, indexer_window_cb,
+			       INDEXER_WINDOW_MS, 0);
 }
 
 void
@@ -134,6 +279,26 @@ indexer_scan_all(struct indexer *ix)
 {
 	ix->want_full = 1;
 	indexer_next(ix);
+}
+
+void
+indexer_flush(struct indexer *ix)
+{
+	indexer_next(ix);
+}
+
+unsigned long long
+indexer_ticket(const struct indexer *ix)
+{
+	/* Batches are numbered from 1 as they start; noted changes go to
+	 * the next one to start, or are already in the one in flight. */
+	return ix->started + (ix->want_full || ix->pending.count ? 1 : 0);
+}
+
+int
+indexer_done(const struct indexer *ix, unsigned long long ticket)
+{
+	return ix->ended >= ticket;
 }
 
 /* Moves an unusable database aside so a new one can be built. */
@@ -199,6 +364,8 @@ indexer_open(uv_loop_t *loop, const char *root, const char *db_path,
 		indexer_free(ix);
 		return rc;
 	}
+	uv_timer_init(loop, &ix->window);
+	ix->window.data = ix;
 	*out = ix;
 	return 0;
 }
@@ -209,22 +376,34 @@ indexer_ready(const struct indexer *ix)
 	return ix->ready;
 }
 
-int
-indexer_busy(const struct indexer *ix)
+static int
+compare_doubles(const void *a, const void *b)
 {
-	return ix->in_flight || ix->want_full;
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
 }
 
-unsigned long long
-indexer_generation(const struct indexer *ix)
+void
+indexer_stats(const struct indexer *ix, struct indexer_stats *stats)
 {
-	return ix->generation;
-}
+	double sorted[LATENCY_SAMPLES];
+	long n = ix->latency_count < LATENCY_SAMPLES ? ix->latency_count
+						     : LATENCY_SAMPLES;
 
-const char *
-indexer_last_error(const struct indexer *ix)
-{
-	return ix->last_error;
+	memset(stats, 0, sizeof(*stats));
+	stats->generation = ix->generation;
+	stats->pending = (long)ix->pending.count;
+	stats->busy = ix->in_flight || ix->want_full || ix->pending.count;
+	stats->last_error = ix->last_error;
+	stats->latency_samples = n;
+	if (n == 0)
+		return;
+	memcpy(sorted, ix->latencies, (size_t)n * sizeof(double));
+	qsort(sorted, (size_t)n, sizeof(double), compare_doubles);
+	stats->latency_median_ms = sorted[n / 2];
+	stats->latency_p99_ms = sorted[(n * 99) / 100 < n ? (n * 99) / 100
+							  : n - 1];
 }
 
 void
@@ -234,5 +413,5 @@ indexer_close(struct indexer *ix)
 		return;
 	ix->closing = 1;
 	if (!ix->in_flight)
-		indexer_free(ix);
+		uv_close((uv_handle_t *)&ix->window, indexer_closed);
 }

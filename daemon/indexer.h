@@ -1,18 +1,36 @@
 /*
  * indexer.h: keeps the index in step with the content tree. All writing
  * happens on libuv's worker pool, one batch at a time, through the one
- * writer connection; the loop thread only asks for batches and hears when
- * each is committed, so searches never wait behind a large batch.
+ * writer connection; the loop thread only collects changed paths, asks for
+ * batches and hears when each is committed, so searches never wait behind
+ * a large batch.
+ *
+ * Changed paths are coalesced for a short window and written in one
+ * transaction per batch. A ticket names the batch that will cover every
+ * change noted so far, which is how a request reads its own writes.
  */
 #ifndef EPSEARCHD_INDEXER_H
 #define EPSEARCHD_INDEXER_H
 
 #include <uv.h>
 
+/* How long changes are gathered before a batch starts. */
+#define INDEXER_WINDOW_MS 10
+
 struct indexer;
 
 /* Called on the loop thread after each batch ends, committed or not. */
 typedef void (*indexer_batch_cb)(void *arg);
+
+struct indexer_stats {
+	unsigned long long generation; /* committed batches */
+	long pending;		       /* paths waiting for a batch */
+	int busy;		       /* a batch is running or wanted */
+	double latency_median_ms;      /* change to searchable, recent */
+	double latency_p99_ms;
+	long latency_samples;
+	const char *last_error; /* why the last batch failed, or NULL */
+};
 
 /*
  * Opens (creating, or rebuilding when it is not a usable index) the
@@ -23,20 +41,25 @@ int indexer_open(uv_loop_t *loop, const char *root, const char *db_path,
 		 indexer_batch_cb on_batch, void *arg, struct indexer **out,
 		 char **errmsg);
 
-/* Asks for a full scan of the tree; runs now or after the current batch. */
+/* Asks for a full comparison of the tree with the index. */
 void indexer_scan_all(struct indexer *ix);
+
+/* Notes a path (relative to the root) that may have changed. */
+void indexer_note_path(struct indexer *ix, const char *path);
+
+/* Starts the pending batch now instead of after the window. */
+void indexer_flush(struct indexer *ix);
+
+/* The batch that will cover every change noted so far. */
+unsigned long long indexer_ticket(const struct indexer *ix);
+
+/* Whether the batch of a ticket has ended. */
+int indexer_done(const struct indexer *ix, unsigned long long ticket);
 
 /* Whether the first full scan has ended (searches wait until then). */
 int indexer_ready(const struct indexer *ix);
 
-/* Whether a batch is being written or waiting to be. */
-int indexer_busy(const struct indexer *ix);
-
-/* Rises by one with every committed batch. */
-unsigned long long indexer_generation(const struct indexer *ix);
-
-/* Why the last batch failed, or NULL when it did not. */
-const char *indexer_last_error(const struct indexer *ix);
+void indexer_stats(const struct indexer *ix, struct indexer_stats *stats);
 
 /*
  * Stops asking for batches and frees the indexer once the batch in

@@ -20,11 +20,18 @@
 #include "paths.h"
 #include "server.h"
 #include "store.h"
+#include "watch.h"
+
+/* How often directories the watch limit refused are swept, by default. */
+#define SWEEP_INTERVAL_S 60
 
 struct options {
 	char *content;
 	char *socket;
 	char *db;
+	int test_hooks;
+	long test_max_watches;
+	double sweep_interval_s;
 };
 
 struct daemon {
@@ -33,7 +40,9 @@ struct daemon {
 	struct indexer *indexer;
 	struct store *reader;
 	struct server *server;
+	struct watch *watch;
 	struct api api;
+	uv_timer_t sweep;
 	uv_signal_t sigint;
 	uv_signal_t sigterm;
 };
@@ -56,6 +65,10 @@ usage(FILE *out)
 		"index.sqlite3\n"
 		"  --log-level LEVEL  error, warning, notice (default), info, "
 		"debug\n"
+		"  --sweep-interval S seconds between sweeps of directories "
+		"the\n"
+		"                     inotify watch limit left unwatched "
+		"(default 60)\n"
 		"  -h, --help         this text\n"
 		"  -V, --version      the version\n"
 		"\n"
@@ -72,12 +85,16 @@ parse_options(int argc, char **argv, struct options *opt)
 		{"socket", required_argument, NULL, 's'},
 		{"db", required_argument, NULL, 'd'},
 		{"log-level", required_argument, NULL, 'l'},
+		{"sweep-interval", required_argument, NULL, 'S'},
+		{"test-hooks", no_argument, NULL, 'T'},
+		{"test-max-watches", required_argument, NULL, 'M'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
 	int c, level;
 
+	opt->sweep_interval_s = SWEEP_INTERVAL_S;
 	while ((c = getopt_long(argc, argv, "hV", longs, NULL)) != -1) {
 		switch (c) {
 		case 'c': opt->content = optarg; break;
@@ -92,6 +109,9 @@ parse_options(int argc, char **argv, struct options *opt)
 			}
 			log_set_level(level);
 			break;
+		case 'S': opt->sweep_interval_s = atof(optarg); break;
+		case 'T': opt->test_hooks = 1; break;
+		case 'M': opt->test_max_watches = atol(optarg); break;
 		case 'h': usage(stdout); exit(0);
 		case 'V': printf("epsearchd %s\n", EPSEARCH_VERSION); exit(0);
 		default: return 64;
@@ -100,6 +120,11 @@ parse_options(int argc, char **argv, struct options *opt)
 	if (optind < argc) {
 		fprintf(stderr, "epsearchd: unexpected argument '%s'\n",
 			argv[optind]);
+		return 64;
+	}
+	if (opt->sweep_interval_s <= 0) {
+		fprintf(stderr, "epsearchd: --sweep-interval: expected a "
+				"positive number of seconds\n");
 		return 64;
 	}
 	if (opt->content == NULL) {
@@ -151,6 +176,9 @@ daemon_stop(struct daemon *d)
 	log_notice("stopping");
 	server_stop(d->server);
 	d->server = NULL;
+	watch_stop(d->watch);
+	d->watch = NULL;
+	uv_close((uv_handle_t *)&d->sweep, NULL);
 	indexer_close(d->indexer);
 	d->indexer = NULL;
 	uv_close((uv_handle_t *)&d->sigint, NULL);
@@ -161,6 +189,61 @@ static void
 daemon_signal(uv_signal_t *handle, int signum)
 {
 	daemon_stop(handle->data);
+}
+
+static void
+daemon_changed(void *arg, const char *path)
+{
+	struct daemon *d = arg;
+
+	indexer_note_path(d->indexer, path);
+}
+
+static void
+daemon_lost(void *arg, const char *why)
+{
+	struct daemon *d = arg;
+
+	log_warning("changes may have been missed (%s); comparing the whole "
+		    "tree with the index",
+		    why);
+	watch_retry(d->watch);
+	indexer_scan_all(d->indexer);
+}
+
+/* While the watch limit leaves directories unwatched, sweeps the tree. */
+static void
+daemon_sweep(uv_timer_t *timer)
+{
+	struct daemon *d = timer->data;
+	struct watch_stats stats;
+
+	watch_stats(d->watch, &stats);
+	if (stats.unwatched == 0)
+		return;
+	watch_retry(d->watch);
+	indexer_scan_all(d->indexer);
+}
+
+static int
+daemon_watch(struct daemon *d)
+{
+	struct watch_events events = {daemon_changed, daemon_lost, d};
+	uint64_t every = (uint64_t)(d->opt.sweep_interval_s * 1000);
+	char *why = NULL;
+	int rc;
+
+	rc = watch_start(d->loop, d->opt.content, &events,
+			 d->opt.test_max_watches, &d->watch, &why);
+	if (rc != 0) {
+		log_error("%s", why ? why : strerror(-rc));
+		free(why);
+		return rc;
+	}
+	uv_timer_init(d->loop, &d->sweep);
+	d->sweep.data = d;
+	uv_timer_start(&d->sweep, daemon_sweep, every, every);
+	return 0;
 }
 
 static int
@@ -196,7 +279,9 @@ daemon_serve(struct daemon *d)
 	}
 	d->api.reader = d->reader;
 	d->api.indexer = d->indexer;
+	d->api.watch = d->watch;
 	d->api.content_root = d->opt.content;
+	d->api.test_hooks = d->opt.test_hooks;
 	rc = server_start(d->loop, fd, &d->api, &d->server, &why);
 	if (rc != 0) {
 		log_error("%s", why);
@@ -229,7 +314,7 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	d.loop = uv_default_loop();
 	if (resolve_paths(&d.opt) != 0 || daemon_open_index(&d) != 0 ||
-	    daemon_serve(&d) != 0) {
+	    daemon_watch(&d) != 0 || daemon_serve(&d) != 0) {
 		indexer_close(d.indexer);
 		store_close(d.reader);
 		return 1;

@@ -121,6 +121,11 @@ server_suspend(struct server *srv, struct MHD_Connection *conn)
 	return 0;
 }
 
+/* What a request keeps between the asks of api_handle. */
+struct request_state {
+	unsigned long long ticket;
+};
+
 static enum MHD_Result
 server_request(void *cls, struct MHD_Connection *conn, const char *url,
 	       const char *method, const char *version,
@@ -132,6 +137,10 @@ server_request(void *cls, struct MHD_Connection *conn, const char *url,
 	unsigned status = 500;
 	json_t *body = NULL;
 
+	if (*state == NULL && (*state = calloc(1, sizeof(struct request_state)))
+				      == NULL)
+		return MHD_NO;
+	req.ticket = &((struct request_state *)*state)->ticket;
 	if (*upload_data_size) {
 		*upload_data_size = 0; /* a body is never read */
 		return MHD_YES;
@@ -159,6 +168,14 @@ server_wake(struct server *srv)
 }
 
 static void
+server_request_done(void *cls, struct MHD_Connection *conn, void **state,
+		    enum MHD_RequestTerminationCode why)
+{
+	free(*state);
+	*state = NULL;
+}
+
+static void
 server_log_mhd(void *cls, const char *fmt, va_list ap)
 {
 	char line[512];
@@ -176,6 +193,7 @@ server_start_mhd(struct server *srv)
 		0, NULL, NULL, server_request, srv,
 		MHD_OPTION_EXTERNAL_LOGGER, server_log_mhd, NULL,
 		MHD_OPTION_LISTEN_SOCKET, srv->listen_fd,
+		MHD_OPTION_NOTIFY_COMPLETED, server_request_done, NULL,
 		MHD_OPTION_CONNECTION_TIMEOUT,
 		(unsigned)SERVER_CONNECTION_TIMEOUT,
 		MHD_OPTION_CONNECTION_LIMIT,
