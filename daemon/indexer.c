@@ -122,16 +122,6 @@ changes_unique(struct changes *c)
 	c->count = kept;
 }
 
-/* Each file that cannot be used is logged once, when it is first seen. */
-static void
-indexer_file_error(void *arg, const char *path, const struct parse_error *err)
-{
-	if (err->line > 0)
-		log_warning("%s:%d: %s", path, err->line, err->message);
-	else
-		log_warning("%s: %s", path, err->message);
-}
-
 static void
 indexer_work(uv_work_t *req)
 {
@@ -141,7 +131,7 @@ indexer_work(uv_work_t *req)
 	size_t i;
 
 	memset(&ix->report, 0, sizeof(ix->report));
-	ix->report.on_error = indexer_file_error;
+	ix->report.on_error = log_file_error;
 	ix->batch_error = NULL;
 	if (ix->batch_full) {
 		scan_tree(ix->writer, ix->root, &ix->report, &ix->batch_error);

@@ -75,3 +75,12 @@ log_msg(int level, const char *fmt, ...)
 	if (write(STDERR_FILENO, line, (size_t)n) < 0)
 		return; /* nowhere left to say it */
 }
+
+void
+log_file_error(void *arg, const char *path, const struct parse_error *err)
+{
+	if (err->line > 0)
+		log_warning("%s:%d: %s", path, err->line, err->message);
+	else
+		log_warning("%s: %s", path, err->message);
+}

@@ -9,6 +9,8 @@
 
 #include <syslog.h>
 
+#include "frontmatter.h"
+
 /* Sets the most verbose level written (LOG_ERR .. LOG_DEBUG). */
 void log_set_level(int level);
 
@@ -17,6 +19,12 @@ int log_level_from_name(const char *name);
 
 void log_msg(int level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/*
+ * Logs why an episode file cannot be used, as "path:line: message"; a
+ * scan_report's on_error, so each broken version is logged once.
+ */
+void log_file_error(void *arg, const char *path, const struct parse_error *err);
 
 #define log_error(...) log_msg(LOG_ERR, __VA_ARGS__)
 #define log_warning(...) log_msg(LOG_WARNING, __VA_ARGS__)

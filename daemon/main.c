@@ -18,6 +18,7 @@
 #include "indexer.h"
 #include "log.h"
 #include "paths.h"
+#include "scan.h"
 #include "server.h"
 #include "store.h"
 #include "watch.h"
@@ -29,6 +30,7 @@ struct options {
 	char *content;
 	char *socket;
 	char *db;
+	int scan_once;
 	int test_hooks;
 	long test_max_watches;
 	double sweep_interval_s;
@@ -69,6 +71,9 @@ usage(FILE *out)
 		"the\n"
 		"                     inotify watch limit left unwatched "
 		"(default 60)\n"
+		"  --scan-once        bring the index in step with DIR, print "
+		"what\n"
+		"                     was done and exit; no socket\n"
 		"  -h, --help         this text\n"
 		"  -V, --version      the version\n"
 		"\n"
@@ -86,6 +91,7 @@ parse_options(int argc, char **argv, struct options *opt)
 		{"db", required_argument, NULL, 'd'},
 		{"log-level", required_argument, NULL, 'l'},
 		{"sweep-interval", required_argument, NULL, 'S'},
+		{"scan-once", no_argument, NULL, 'O'},
 		{"test-hooks", no_argument, NULL, 'T'},
 		{"test-max-watches", required_argument, NULL, 'M'},
 		{"help", no_argument, NULL, 'h'},
@@ -111,6 +117,7 @@ parse_options(int argc, char **argv, struct options *opt)
 			break;
 		case 'S': opt->sweep_interval_s = atof(optarg); break;
 		case 'T': opt->test_hooks = 1; break;
+		case 'O': opt->scan_once = 1; break;
 		case 'M': opt->test_max_watches = atol(optarg); break;
 		case 'h': usage(stdout); exit(0);
 		case 'V': printf("epsearchd %s\n", EPSEARCH_VERSION); exit(0);
@@ -137,7 +144,7 @@ parse_options(int argc, char **argv, struct options *opt)
 
 /* Fills the paths not given on the command line from XDG. */
 static int
-resolve_paths(struct options *opt)
+resolve_paths(struct options *opt, int need_socket)
 {
 	struct stat sb;
 	char *why = NULL, *real;
@@ -150,11 +157,12 @@ resolve_paths(struct options *opt)
 		return -1;
 	}
 	opt->content = real;
-	opt->socket = opt->socket ? strdup(opt->socket)
-				  : paths_default_socket(&why);
-	if (opt->socket)
+	if (need_socket)
+		opt->socket = opt->socket ? strdup(opt->socket)
+					  : paths_default_socket(&why);
+	if (opt->socket || !need_socket)
 		opt->db = opt->db ? strdup(opt->db) : paths_default_db(&why);
-	if (opt->socket == NULL || opt->db == NULL) {
+	if ((need_socket && opt->socket == NULL) || opt->db == NULL) {
 		log_error("%s", why ? why : strerror(ENOMEM));
 		free(why);
 		return -1;
@@ -265,6 +273,33 @@ daemon_open_index(struct daemon *d)
 	return rc;
 }
 
+/* --scan-once: one full scan in the foreground, then exit. */
+static int
+daemon_scan_once(const struct options *opt)
+{
+	struct scan_report report = {.on_error = log_file_error};
+	struct store *st = NULL;
+	char *why = NULL;
+	int rc;
+
+	rc = paths_make_parent(opt->db, 0700);
+	if (rc == 0)
+		rc = store_open(opt->db, STORE_WRITER, &st, &why);
+	if (rc == 0)
+		rc = scan_tree(st, opt->content, &report, &why);
+	store_close(st);
+	if (rc != 0) {
+		log_error("%s", why ? why : strerror(-rc));
+		free(why);
+		return 1;
+	}
+	printf("%ld files: %ld indexed, %ld unchanged, %ld removed, "
+	       "%ld failed\n",
+	       report.files, report.indexed, report.unchanged, report.removed,
+	       report.failed);
+	return 0;
+}
+
 static int
 daemon_serve(struct daemon *d)
 {
@@ -312,8 +347,11 @@ main(int argc, char **argv)
 	if (rc != 0)
 		return rc;
 	signal(SIGPIPE, SIG_IGN);
+	if (d.opt.scan_once)
+		return resolve_paths(&d.opt, 0) != 0 ? 1
+						     : daemon_scan_once(&d.opt);
 	d.loop = uv_default_loop();
-	if (resolve_paths(&d.opt) != 0 || daemon_open_index(&d) != 0 ||
+	if (resolve_paths(&d.opt, 1) != 0 || daemon_open_index(&d) != 0 ||
 	    daemon_watch(&d) != 0 || daemon_serve(&d) != 0) {
 		indexer_close(d.indexer);
 		store_close(d.reader);

@@ -29,6 +29,8 @@ struct moment {
  * frontmatter_parse() succeeded ("" where the file has no such field).
  * moments holds the chapters first, then the timeline lines, in order of
  * start; the MOMENT_EPISODE moment is implicit and not in the array.
+ * The arrays grow through episode_add_moment() and episode_add_string()
+ * only: their capacity follows from the count.
  */
 struct episode {
 	char *slug;
@@ -49,7 +51,10 @@ struct episode {
 /* Frees what an episode owns and zeroes it; NULL and zeroed are fine. */
 void episode_clear(struct episode *ep);
 
-/* Appends a moment taking ownership of text; 0 or -ENOMEM (text freed). */
+/*
+ * Appends a moment taking ownership of text, with end MOMENT_NO_TIME; a
+ * chapter also counts in chapter_count. 0 or -ENOMEM (text freed).
+ */
 int episode_add_moment(struct episode *ep, enum moment_kind kind, long start,
 		       char *text);
 

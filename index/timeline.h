@@ -12,7 +12,8 @@
 /*
  * Adds one MOMENT_TIMELINE moment to ep for each timeline line of
  * description, and sets ep->description to the description without those
- * lines (literal backslash-n turned into newlines). Returns 0 or -ENOMEM.
+ * lines (literal backslash-n turned into newlines, white space at both ends
+ * trimmed). The moments' ends stay MOMENT_NO_TIME. Returns 0 or -ENOMEM.
  */
 int timeline_extract(struct episode *ep, const char *description);
 

@@ -93,3 +93,42 @@ finish() {
 	echo "$passed passed, $failed failed"
 	[ "$failed" -eq 0 ]
 }
+
+# dump_index DB: every row a search can reach, in a canonical order
+# (mtimes left out: a fresh scan sees the same files at other times).
+dump_index() {
+	sqlite3 -batch -cmd '.timeout 5000' "$1" <<'SQL'
+SELECT f.path, f.hash, f.error_line, f.error_message, e.slug, e.title,
+       e.description, e.show, e.published, e.duration, e.technologies,
+       e.guests
+  FROM files f LEFT JOIN episodes e ON e.file_id = f.id ORDER BY f.path;
+SELECT f.path, m.kind, m.start, m."end", t.text, t.title, t.tags
+  FROM moments m JOIN files f ON f.id = m.file_id
+  JOIN moment_text t ON t.rowid = m.id
+ ORDER BY f.path, m.kind, m.start, t.text;
+SQL
+}
+
+# same_as_fresh_scan NAME DIR: the live index equals what a fresh full
+# scan of DIR gives, and both pass SQLite's and FTS5's integrity checks.
+same_as_fresh_scan() {
+	local name=$1 content=$2 fresh=$work/fresh.sqlite3
+	rm -f "$fresh" "$fresh-wal" "$fresh-shm"
+	"$EPSEARCHD" --content "$content" --db "$fresh" --scan-once >/dev/null
+	if diff <(dump_index "$db") <(dump_index "$fresh") >"$work/diff"; then
+		passed=$((passed + 1))
+	else
+		failed=$((failed + 1))
+		echo "FAIL: $name: the live index differs from a fresh scan:" >&2
+		head -20 "$work/diff" >&2
+	fi
+	expect_eq "$name: integrity" "$(sqlite3 -cmd '.timeout 5000' "$db" \
+		"PRAGMA integrity_check;
+		 INSERT INTO moment_text(moment_text) VALUES('integrity-check');")" ok
+}
+
+# sync_search WORDS: a search that reflects every change made before it.
+sync_search() {
+	api /search -G --data-urlencode "q=$1" --data-urlencode sync=1 \
+		--data-urlencode limit=100
+}

@@ -21,16 +21,17 @@ setup(void **state)
 {
 	if (sqlite3_open(":memory:", &db) != SQLITE_OK)
 		return -1;
-	return sqlite3_exec(db,
-			    "CREATE VIRTUAL TABLE t USING fts5(text, "
-			    "tokenize = 'porter unicode61 remove_diacritics 2');"
-			    "INSERT INTO t VALUES('Build caching with mounts');"
-			    "INSERT INTO t VALUES('Q&A: Dockerignore with "
-			    "BuildKit');"
-			    "INSERT INTO t VALUES('Optimizing Compiler Cache "
-			    "(`--mount=type=cache`)');"
-			    "INSERT INTO t VALUES('Meet Tõnis Tiigi');",
-			    NULL, NULL, NULL);
+	return sqlite3_exec(
+	    db,
+	    "CREATE VIRTUAL TABLE t USING fts5(text, "
+	    "tokenize = 'porter unicode61 remove_diacritics 2');"
+	    "INSERT INTO t VALUES('Build caching with mounts');"
+	    "INSERT INTO t VALUES('Q&A: Dockerignore with "
+	    "BuildKit');"
+	    "INSERT INTO t VALUES('Optimizing Compiler Cache "
+	    "(`--mount=type=cache`)');"
+	    "INSERT INTO t VALUES('Meet Tõnis Tiigi');",
+	    NULL, NULL, NULL);
 }
 
 static int
@@ -58,10 +59,10 @@ matches(const char *input, const char *expected)
 	}
 	assert_non_null(expr);
 	assert_string_equal(expr, expected);
-	assert_int_equal(sqlite3_prepare_v2(db,
-					    "SELECT rowid FROM t WHERE t MATCH ?",
-					    -1, &stmt, NULL),
-			 SQLITE_OK);
+	assert_int_equal(
+	    sqlite3_prepare_v2(db, "SELECT rowid FROM t WHERE t MATCH ?", -1,
+			       &stmt, NULL),
+	    SQLITE_OK);
 	sqlite3_bind_text(stmt, 1, expr, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
 		n++;
@@ -85,11 +86,9 @@ test_words_are_anded_and_stemmed(void **state)
 static void
 test_punctuation_is_text(void **state)
 {
-	assert_int_equal(matches("Q&A: Dockerignore",
-				 "\"q a\" AND \"dockerignore\""),
-			 1);
-	assert_int_equal(matches("--mount=type=cache",
-				 "\"mount type cache\""),
+	assert_int_equal(
+	    matches("Q&A: Dockerignore", "\"q a\" AND \"dockerignore\""), 1);
+	assert_int_equal(matches("--mount=type=cache", "\"mount type cache\""),
 			 1);
 	assert_int_equal(matches("(cache)", "\"cache\""), 2);
 }
@@ -101,9 +100,8 @@ test_operators_are_words(void **state)
 						    "AND \"mount\""),
 			 0);
 	assert_int_equal(matches("NOT cache", "\"not\" AND \"cache\""), 0);
-	assert_int_equal(matches("NEAR(cache mount)",
-				 "\"near cache\" AND \"mount\""),
-			 0);
+	assert_int_equal(
+	    matches("NEAR(cache mount)", "\"near cache\" AND \"mount\""), 0);
 	assert_int_equal(matches("OR", "\"or\""), 0);
 }
 
@@ -128,8 +126,7 @@ test_lone_quotes_and_junk(void **state)
 	assert_int_equal(matches("* & : - = ( ) ^ { } ' ~", NULL), 0);
 	assert_int_equal(matches("—– …", NULL), 0);
 	assert_int_equal(matches("cache ^ *", "\"cache\""), 2);
-	assert_int_equal(matches("{text}: cache", "\"text\" AND \"cache\""),
-			 0);
+	assert_int_equal(matches("{text}: cache", "\"text\" AND \"cache\""), 0);
 }
 
 static void
@@ -162,13 +159,13 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_words_are_anded_and_stemmed),
-		cmocka_unit_test(test_punctuation_is_text),
-		cmocka_unit_test(test_operators_are_words),
-		cmocka_unit_test(test_phrases_and_prefixes),
-		cmocka_unit_test(test_lone_quotes_and_junk),
-		cmocka_unit_test(test_diacritics_fold_both_ways),
-		cmocka_unit_test(test_refusals),
+	    cmocka_unit_test(test_words_are_anded_and_stemmed),
+	    cmocka_unit_test(test_punctuation_is_text),
+	    cmocka_unit_test(test_operators_are_words),
+	    cmocka_unit_test(test_phrases_and_prefixes),
+	    cmocka_unit_test(test_lone_quotes_and_junk),
+	    cmocka_unit_test(test_diacritics_fold_both_ways),
+	    cmocka_unit_test(test_refusals),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -26,20 +26,19 @@ struct fixture {
 	int errors_seen;
 };
 
-static const char good_episode[] =
-	"---\n"
-	"title: Caching builds\n"
-	"slug: caching-builds\n"
-	"show: build-and-break\n"
-	"publishedAt: 2024-03-14T17:00:00.000Z\n"
-	"duration: 600\n"
-	"chapters:\n"
-	"  - startTime: 0\n"
-	"    title: Welcome\n"
-	"  - startTime: 120\n"
-	"    title: Cache mounts explained\n"
-	"---\n"
-	"Body text is not indexed.\n";
+static const char good_episode[] = "---\n"
+				   "title: Caching builds\n"
+				   "slug: caching-builds\n"
+				   "show: build-and-break\n"
+				   "publishedAt: 2024-03-14T17:00:00.000Z\n"
+				   "duration: 600\n"
+				   "chapters:\n"
+				   "  - startTime: 0\n"
+				   "    title: Welcome\n"
+				   "  - startTime: 120\n"
+				   "    title: Cache mounts explained\n"
+				   "---\n"
+				   "Body text is not indexed.\n";
 
 static void
 write_file(struct fixture *f, const char *rel, const char *text)
@@ -141,8 +140,7 @@ test_broken_edit_keeps_last_good_rows(void **state)
 
 	write_file(f, "2024/caching-builds.md", good_episode);
 	scan(f);
-	write_file(f, "2024/caching-builds.md",
-		   "---\ntitle: [unclosed\n---\n");
+	write_file(f, "2024/caching-builds.md", "---\ntitle: [unclosed\n---\n");
 	r = scan(f);
 	assert_int_equal(r.failed, 1);
 	assert_int_equal(f->errors_seen, 1);
@@ -197,8 +195,7 @@ test_same_content_new_mtime_is_not_parsed(void **state)
 	scan(f);
 	snprintf(path, sizeof(path), "%s/2024/caching-builds.md", f->root);
 	assert_int_equal(utimensat(AT_FDCWD, path,
-				   (struct timespec[2]){{0, UTIME_NOW},
-							{1, 0}},
+				   (struct timespec[2]){{0, UTIME_NOW}, {1, 0}},
 				   0),
 			 0);
 	r = scan(f);
@@ -210,17 +207,14 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(
-			test_indexes_then_skips_unchanged, setup, teardown),
-		cmocka_unit_test_setup_teardown(
-			test_broken_edit_keeps_last_good_rows, setup,
-			teardown),
-		cmocka_unit_test_setup_teardown(
-			test_deleted_files_and_dirs_are_dropped, setup,
-			teardown),
-		cmocka_unit_test_setup_teardown(
-			test_same_content_new_mtime_is_not_parsed, setup,
-			teardown),
+	    cmocka_unit_test_setup_teardown(test_indexes_then_skips_unchanged,
+					    setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_broken_edit_keeps_last_good_rows, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_deleted_files_and_dirs_are_dropped, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_same_content_new_mtime_is_not_parsed, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
