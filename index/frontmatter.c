@@ -8,8 +8,9 @@
  * scalars stay strings: this file decides what "1:04:00" or "2021-08-25"
  * means. Aliases resolve to the anchored node and are never expanded, and
  * only the known fields are visited, each at a fixed depth, so an alias
- * bomb costs no more than its text. A key read twice is an error, as it is
- * for the site generator's YAML reader. Unknown keys are ignored.
+ * bomb costs no more than its text. A known key given twice is an error,
+ * since which one the author meant cannot be told; unknown keys are
+ * ignored.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -51,8 +52,9 @@ struct frontmatter_walk {
 
 /* How frontmatter_string() cleans a value. */
 enum {
-	FM_DECODE = 1,	/* decode HTML character references */
-	FM_SQUEEZE = 2, /* one line: white space runs become one space */
+	FRONTMATTER_DECODE = 1, /* decode HTML character references */
+	FRONTMATTER_SQUEEZE =
+	    2, /* one line: white space runs become one space */
 };
 
 static int frontmatter_fail(struct parse_error *err, int line, const char *fmt,
@@ -113,8 +115,6 @@ frontmatter_locate(const char *buf, size_t n, struct frontmatter_source *src,
 	if (!frontmatter_fence(p, end, &next))
 		return frontmatter_fail(
 		    err, 1, "no front matter: file does not start with ---");
-	if (next == end)
-		goto unclosed;
 	src->yaml = next;
 	src->first_line = 2;
 	for (p = next; p < end; p = next) {
@@ -123,7 +123,6 @@ frontmatter_locate(const char *buf, size_t n, struct frontmatter_source *src,
 			return 0;
 		}
 	}
-unclosed:
 	return frontmatter_fail(err, 1,
 				"front matter is not closed by a --- line");
 }
@@ -228,6 +227,7 @@ frontmatter_is_null(const yaml_node_t *node)
 	       strcmp(v, "NULL") == 0;
 }
 
+/* Names what a node is, for messages: "a list", "a mapping", ... */
 static const char *
 frontmatter_kind(const yaml_node_t *node)
 {
@@ -235,7 +235,9 @@ frontmatter_kind(const yaml_node_t *node)
 		return "a list";
 	if (node->type == YAML_MAPPING_NODE)
 		return "a mapping";
-	return "nothing";
+	if (frontmatter_is_null(node))
+		return "nothing";
+	return "a scalar";
 }
 
 /*
@@ -263,7 +265,8 @@ frontmatter_quote(const yaml_node_t *node, char *out, size_t size)
 
 /*
  * Sets *out to a new cleaned copy of the scalar node ("" for null). flags
- * are FM_DECODE and FM_SQUEEZE. Returns 0, -EINVAL or -ENOMEM.
+ * are FRONTMATTER_DECODE and FRONTMATTER_SQUEEZE. Returns 0, -EINVAL or
+ * -ENOMEM.
  */
 static int
 frontmatter_string(struct frontmatter_walk *w, const char *field,
@@ -282,7 +285,7 @@ frontmatter_string(struct frontmatter_walk *w, const char *field,
 	if (copy == NULL)
 		return frontmatter_no_memory(w->err);
 	memcpy(copy, node->data.scalar.value, n);
-	if (flags & FM_DECODE)
+	if (flags & FRONTMATTER_DECODE)
 		n = text_decode_entities(copy, n);
 	*out = text_normalize(copy, n, &bad);
 	free(copy);
@@ -292,7 +295,7 @@ frontmatter_string(struct frontmatter_walk *w, const char *field,
 					bad);
 	if (*out == NULL)
 		return frontmatter_no_memory(w->err);
-	if (flags & FM_SQUEEZE)
+	if (flags & FRONTMATTER_SQUEEZE)
 		text_squeeze(*out);
 	return 0;
 }
@@ -370,7 +373,8 @@ frontmatter_strings(struct frontmatter_walk *w, const char *field,
 
 		snprintf(name, sizeof(name), "%s[%zu]", field,
 			 (size_t)(item - node->data.sequence.items.start));
-		rc = frontmatter_string(w, name, value, FM_SQUEEZE, &s);
+		rc =
+		    frontmatter_string(w, name, value, FRONTMATTER_SQUEEZE, &s);
 		if (rc < 0)
 			return rc;
 		if (*s == '\0') {
@@ -389,7 +393,8 @@ frontmatter_read_title(struct frontmatter_walk *w, const yaml_node_t *node)
 	struct episode *ep = w->ep;
 	int rc;
 
-	rc = frontmatter_string(w, "title", node, FM_DECODE | FM_SQUEEZE,
+	rc = frontmatter_string(w, "title", node,
+				FRONTMATTER_DECODE | FRONTMATTER_SQUEEZE,
 				&ep->title);
 	if (rc == 0 && ep->title[0] == '\0')
 		return frontmatter_fail(w->err, frontmatter_line(w, node),
@@ -400,21 +405,23 @@ frontmatter_read_title(struct frontmatter_walk *w, const yaml_node_t *node)
 static int
 frontmatter_read_slug(struct frontmatter_walk *w, const yaml_node_t *node)
 {
-	return frontmatter_string(w, "slug", node, FM_SQUEEZE, &w->ep->slug);
+	return frontmatter_string(w, "slug", node, FRONTMATTER_SQUEEZE,
+				  &w->ep->slug);
 }
 
 static int
 frontmatter_read_description(struct frontmatter_walk *w,
 			     const yaml_node_t *node)
 {
-	return frontmatter_string(w, "description", node, FM_DECODE,
+	return frontmatter_string(w, "description", node, FRONTMATTER_DECODE,
 				  &w->description);
 }
 
 static int
 frontmatter_read_show(struct frontmatter_walk *w, const yaml_node_t *node)
 {
-	return frontmatter_string(w, "show", node, FM_SQUEEZE, &w->ep->show);
+	return frontmatter_string(w, "show", node, FRONTMATTER_SQUEEZE,
+				  &w->ep->show);
 }
 
 /* Keeps the date of publishedAt: "2021-08-25T17:00:00.000Z" or a date. */
@@ -424,19 +431,18 @@ frontmatter_read_published(struct frontmatter_walk *w, const yaml_node_t *node)
 	const char *v = (const char *)node->data.scalar.value;
 	char quoted[FRONTMATTER_QUOTE_MAX + 8];
 
-	if (node->type == YAML_SCALAR_NODE && frontmatter_is_null(node))
+	if (node->type != YAML_SCALAR_NODE)
+		return frontmatter_fail(w->err, frontmatter_line(w, node),
+					"publishedAt: expected a date, got %s",
+					frontmatter_kind(node));
+	if (frontmatter_is_null(node))
 		v = "";
-	else if (node->type != YAML_SCALAR_NODE ||
-		 !frontmatter_is_date(v, node->data.scalar.length)) {
-		if (node->type == YAML_SCALAR_NODE)
-			frontmatter_quote(node, quoted, sizeof(quoted));
-		else
-			strcpy(quoted, frontmatter_kind(node));
-		return frontmatter_fail(
-		    w->err, frontmatter_line(w, node),
-		    "publishedAt: expected a date like 2021-08-25, got "
-		    "\"%s\"",
-		    quoted);
+	else if (!frontmatter_is_date(v, node->data.scalar.length)) {
+		frontmatter_quote(node, quoted, sizeof(quoted));
+		return frontmatter_fail(w->err, frontmatter_line(w, node),
+					"publishedAt: expected a date like "
+					"2021-08-25, got \"%s\"",
+					quoted);
 	}
 	w->ep->published = strndup(v, 10);
 	if (w->ep->published == NULL)
@@ -529,7 +535,8 @@ frontmatter_chapter(struct frontmatter_walk *w, size_t index,
 	if (rc < 0)
 		return rc;
 	snprintf(field, sizeof(field), "chapters[%zu].title", index);
-	rc = frontmatter_string(w, field, title, FM_DECODE | FM_SQUEEZE, &text);
+	rc = frontmatter_string(
+	    w, field, title, FRONTMATTER_DECODE | FRONTMATTER_SQUEEZE, &text);
 	if (rc < 0)
 		return rc;
 	if (*text == '\0') {

@@ -1,7 +1,7 @@
 /*
  * store.c: the SQLite FTS5 index and every SQL statement that writes it.
  *
- * Schema (version 1):
+ * Schema (version 2):
  *
  *   files(id, path UNIQUE, mtime_ns, size, hash, error_line, error_message)
  *       one row per episode file the scanner has seen; path is relative to
@@ -17,6 +17,12 @@
  *       description for kind 0); title the episode title; tags its show,
  *       technologies and guests.
  *
+ * FTS5 flushes its pending terms at the start of every statement that
+ * writes it, so a batch that wrote it row by row would leave thousands of
+ * tiny segments. Instead the writer stages a batch's text in two TEMP
+ * tables, text_added and text_removed, and moves it into moment_text with
+ * one DELETE and one INSERT when the batch commits.
+ *
  * Searches read through their own connections (search.c); this file does
  * not rank or format anything.
  */
@@ -27,7 +33,7 @@
 
 #include "store.h"
 
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 
 static const char store_schema[] =
 	"CREATE TABLE IF NOT EXISTS meta("
@@ -43,12 +49,18 @@ static const char store_schema[] =
 	" duration INTEGER NOT NULL, technologies TEXT NOT NULL,"
 	" guests TEXT NOT NULL);"
 	"CREATE TABLE IF NOT EXISTS moments("
-	" id INTEGER PRIMARY KEY, file_id INTEGER NOT NULL,"
+	" id INTEGER PRIMARY KEY AUTOINCREMENT, file_id INTEGER NOT NULL,"
 	" kind INTEGER NOT NULL, start INTEGER, end INTEGER);"
 	"CREATE INDEX IF NOT EXISTS moments_by_file ON moments(file_id);"
 	"CREATE VIRTUAL TABLE IF NOT EXISTS moment_text USING fts5("
 	" text, title, tags,"
 	" tokenize = 'porter unicode61 remove_diacritics 2');";
+
+/* The writer's staging tables; see the top of this file. */
+static const char store_staging[] =
+	"CREATE TEMP TABLE text_added("
+	" rowid INTEGER PRIMARY KEY, text, title, tags);"
+	"CREATE TEMP TABLE text_removed(rowid INTEGER PRIMARY KEY);";
 
 /* Every statement the writer uses, prepared once at open. */
 enum store_stmt {
@@ -61,13 +73,18 @@ enum store_stmt {
 	STMT_UPSERT_FILE,
 	STMT_SET_ERROR,
 	STMT_TOUCH_FILE,
-	STMT_DELETE_TEXT,
+	STMT_UNSTAGE_TEXT,
+	STMT_REMOVE_TEXT,
 	STMT_DELETE_MOMENTS,
 	STMT_DELETE_EPISODE,
 	STMT_DELETE_FILE,
 	STMT_INSERT_EPISODE,
 	STMT_INSERT_MOMENT,
 	STMT_INSERT_TEXT,
+	STMT_APPLY_REMOVED,
+	STMT_APPLY_ADDED,
+	STMT_CLEAR_REMOVED,
+	STMT_CLEAR_ADDED,
 	STMT_COUNT_EPISODES,
 	STMT_COUNT_CHAPTERS,
 	STMT_COUNT_FILES,
@@ -96,8 +113,10 @@ static const char *const store_sql[STMT__COUNT] = {
 		"hash = ?4, error_line = ?5, error_message = ?6",
 	[STMT_TOUCH_FILE] =
 		"UPDATE files SET mtime_ns = ?2, size = ?3 WHERE path = ?1",
-	[STMT_DELETE_TEXT] = "DELETE FROM moment_text WHERE rowid IN "
-			     "(SELECT id FROM moments WHERE file_id = ?1)",
+	[STMT_UNSTAGE_TEXT] = "DELETE FROM text_added WHERE rowid IN "
+			      "(SELECT id FROM moments WHERE file_id = ?1)",
+	[STMT_REMOVE_TEXT] = "INSERT OR IGNORE INTO text_removed "
+			     "SELECT id FROM moments WHERE file_id = ?1",
 	[STMT_DELETE_MOMENTS] = "DELETE FROM moments WHERE file_id = ?1",
 	[STMT_DELETE_EPISODE] = "DELETE FROM episodes WHERE file_id = ?1",
 	[STMT_DELETE_FILE] = "DELETE FROM files WHERE id = ?1",
@@ -107,8 +126,14 @@ static const char *const store_sql[STMT__COUNT] = {
 		"VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
 	[STMT_INSERT_MOMENT] = "INSERT INTO moments(file_id, kind, start, end) "
 			       "VALUES(?1, ?2, ?3, ?4)",
-	[STMT_INSERT_TEXT] = "INSERT INTO moment_text(rowid, text, title, tags) "
+	[STMT_INSERT_TEXT] = "INSERT INTO text_added(rowid, text, title, tags) "
 			     "VALUES(?1, ?2, ?3, ?4)",
+	[STMT_APPLY_REMOVED] = "DELETE FROM moment_text WHERE rowid IN "
+			       "(SELECT rowid FROM text_removed)",
+	[STMT_APPLY_ADDED] = "INSERT INTO moment_text(rowid, text, title, tags) "
+			     "SELECT rowid, text, title, tags FROM text_added",
+	[STMT_CLEAR_REMOVED] = "DELETE FROM text_removed",
+	[STMT_CLEAR_ADDED] = "DELETE FROM text_added",
 	[STMT_COUNT_EPISODES] = "SELECT count(*) FROM episodes",
 	[STMT_COUNT_CHAPTERS] = "SELECT count(*) FROM moments WHERE kind = 1",
 	[STMT_COUNT_FILES] = "SELECT count(*) FROM files",
@@ -187,6 +212,8 @@ store_prepare_schema(sqlite3 *db)
 	int rc, version = 0;
 
 	rc = sqlite3_exec(db, store_schema, NULL, NULL, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(db, store_staging, NULL, NULL, NULL);
 	if (rc != SQLITE_OK)
 		return store_code(rc);
 
@@ -204,7 +231,7 @@ store_prepare_schema(sqlite3 *db)
 	if (version != 0)
 		return -EPROTO;
 	rc = sqlite3_exec(db,
-			  "INSERT INTO meta VALUES('schema', 1)", NULL, NULL,
+			  "INSERT INTO meta VALUES('schema', 2)", NULL, NULL,
 			  NULL);
 	return store_code(rc);
 }
@@ -311,10 +338,30 @@ store_begin(struct store *st)
 	return store_run(st->stmt[STMT_BEGIN]);
 }
 
+/* Moves the staged text into the FTS5 table: one write each way. */
+static int
+store_apply_staged(struct store *st)
+{
+	static const enum store_stmt steps[] = {
+		STMT_APPLY_REMOVED,
+		STMT_APPLY_ADDED,
+		STMT_CLEAR_REMOVED,
+		STMT_CLEAR_ADDED,
+	};
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; rc == 0 && i < sizeof(steps) / sizeof(steps[0]); i++)
+		rc = store_run(st->stmt[steps[i]]);
+	return rc;
+}
+
 int
 store_commit(struct store *st)
 {
-	return store_run(st->stmt[STMT_COMMIT]);
+	int rc = store_apply_staged(st);
+
+	return rc ? rc : store_run(st->stmt[STMT_COMMIT]);
 }
 
 void
@@ -382,7 +429,8 @@ static int
 store_forget_rows(struct store *st, sqlite3_int64 file_id)
 {
 	static const enum store_stmt steps[] = {
-		STMT_DELETE_TEXT,
+		STMT_UNSTAGE_TEXT,
+		STMT_REMOVE_TEXT,
 		STMT_DELETE_MOMENTS,
 		STMT_DELETE_EPISODE,
 	};

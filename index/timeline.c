@@ -154,7 +154,11 @@ timeline_parse_line(const struct timeline_line *line, long *start, size_t *text)
 	return 1;
 }
 
-/* Adds the text of a timeline line at start as a moment of ep. */
+/*
+ * Adds the text of a timeline line at start as a moment of ep. Returns 1,
+ * or 0 when the text turned out to be only (Unicode) white space, or
+ * -ENOMEM.
+ */
 static int
 timeline_add(struct episode *ep, const struct timeline_line *line, long start,
 	     size_t text)
@@ -164,8 +168,13 @@ timeline_add(struct episode *ep, const struct timeline_line *line, long start,
 	copy = strndup(line->s + text, line->n - text);
 	if (copy == NULL)
 		return -ENOMEM;
-	text_squeeze(copy);
-	return episode_add_moment(ep, MOMENT_TIMELINE, start, copy);
+	if (*text_squeeze(copy) == '\0') {
+		free(copy);
+		return 0;
+	}
+	if (episode_add_moment(ep, MOMENT_TIMELINE, start, copy) < 0)
+		return -ENOMEM;
+	return 1;
 }
 
 int
@@ -176,19 +185,22 @@ timeline_extract(struct episode *ep, const char *description)
 	size_t len = 0, text;
 	long start;
 	char *rest;
+	int added;
 
 	/* Room for a newline after the last line, and the NUL. */
 	rest = malloc(strlen(description) + 2);
 	if (rest == NULL)
 		return -ENOMEM;
 	while (timeline_next_line(&pos, &line)) {
-		if (timeline_parse_line(&line, &start, &text)) {
-			if (timeline_add(ep, &line, start, text) < 0) {
-				free(rest);
-				return -ENOMEM;
-			}
-			continue;
+		added = 0;
+		if (timeline_parse_line(&line, &start, &text))
+			added = timeline_add(ep, &line, start, text);
+		if (added < 0) {
+			free(rest);
+			return -ENOMEM;
 		}
+		if (added)
+			continue;
 		memcpy(rest + len, line.s, line.n);
 		len += line.n;
 		rest[len++] = '\n';

@@ -288,7 +288,7 @@ test_chapters_errors(void **state)
 	expect_error("---\ntitle: t\nchapters:\n  a: 1\n---\n", 4,
 		     "chapters: expected a list");
 	expect_error("---\ntitle: t\nchapters:\n  - 5\n---\n", 4,
-		     "chapters[0]: expected a mapping, got nothing");
+		     "chapters[0]: expected a mapping, got a scalar");
 	expect_error("---\ntitle: t\nchapters:\n  - startTime: 1\n"
 		     "    title: a\n  - title: b\n---\n",
 		     6, "chapters[1].startTime: missing");
@@ -374,6 +374,10 @@ test_other_field_errors(void **state)
 	expect_error("---\ntitle: t\npublishedAt: 2021-08-25x\n---\n", 3,
 		     "publishedAt: expected a date like 2021-08-25, got "
 		     "\"2021-08-25x\"");
+	expect_error("---\ntitle: t\npublishedAt: {a: 1}\n---\n", 3,
+		     "publishedAt: expected a date, got a mapping");
+	expect_error("---\ntitle: t\nchapters:\n  -\n---\n", 4,
+		     "chapters[0]: expected a mapping, got nothing");
 	expect_error("---\ntitle: t\nslug: [a]\n---\n", 3,
 		     "slug: expected a string, got a list");
 }

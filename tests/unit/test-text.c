@@ -107,6 +107,12 @@ test_squeeze(void **state)
 	    {"  two   words  ", "two words"},
 	    {"\tlines\n\nand\r\ntabs\t", "lines and tabs"},
 	    {"caf\xc3\xa9  \xf0\x9f\x8d\xbf", "caf\xc3\xa9 \xf0\x9f\x8d\xbf"},
+	    /* U+200A hair space, U+00A0 no-break space, U+2028 */
+	    {"\xe2\x80\x8aToday\xc2\xa0we\xe2\x80\xa8go\xe2\x80\x8a",
+	     "Today we go"},
+	    /* U+200B is no space; U+00E9 and U+2026 are not either. */
+	    {"a\xe2\x80\x8b b\xc3\xa9\xe2\x80\xa6",
+	     "a\xe2\x80\x8b b\xc3\xa9\xe2\x80\xa6"},
 	};
 	size_t i;
 
@@ -114,6 +120,30 @@ test_squeeze(void **state)
 		char *s = strdup(cases[i].in);
 
 		assert_ptr_equal(text_squeeze(s), s);
+		assert_string_equal(s, cases[i].want);
+		free(s);
+	}
+}
+
+static void
+test_trim(void **state)
+{
+	static const struct {
+		const char *in, *want;
+	} cases[] = {
+	    {"", ""},
+	    {" \n\t ", ""},
+	    {"kept  inside\n\nlines", "kept  inside\n\nlines"},
+	    {"\n\n  both ends \n\n", "both ends"},
+	    {"\xe2\x80\x8aToday\xc2\xa0", "Today"},
+	    {"caf\xc3\xa9 ", "caf\xc3\xa9"},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *s = strdup(cases[i].in);
+
+		assert_ptr_equal(text_trim(s), s);
 		assert_string_equal(s, cases[i].want);
 		free(s);
 	}
@@ -170,6 +200,7 @@ main(void)
 	    cmocka_unit_test(test_normalize_nfc),
 	    cmocka_unit_test(test_normalize_controls),
 	    cmocka_unit_test(test_squeeze),
+	    cmocka_unit_test(test_trim),
 	    cmocka_unit_test(test_entities),
 	    cmocka_unit_test(test_entities_then_normalize),
 	};

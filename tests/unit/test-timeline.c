@@ -123,6 +123,7 @@ test_prose_stays(void **state)
 					 "1:60 nope\n"
 					 "(00:50 unclosed\n"
 					 "10:00am sharp\n"
+					 "01:00 - \xe2\x80\x8a\n"
 					 "https://example.com/a\\b";
 
 	check_extract(prose, NULL, 0, prose);
