@@ -326,8 +326,8 @@ client_request_failed(const struct client_options *options, int rc,
 	}
 	fprintf(stderr,
 		"epsearch: cannot reach epsearchd at %s (%s); start it with: "
-		"epsearchd --content DIR\n",
-		options->socket_path, message);
+		"epsearchd --content DIR --socket %s\n",
+		options->socket_path, message, options->socket_path);
 	return CLIENT_UNREACHABLE;
 }
 

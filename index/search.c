@@ -33,7 +33,7 @@ static const char search_sql[] =
 static const char text_sql[] =
 	"SELECT CASE WHEN ?3 = 0"
 	" THEN snippet(moment_text, 0, '', '', '…', 24)"
-	" ELSE text END FROM moment_text"
+	" ELSE text END, title FROM moment_text"
 	" WHERE moment_text MATCH ?1 AND rowid = ?2";
 
 static const char episode_sql[] =
@@ -272,18 +272,28 @@ json_timestamp(long seconds)
 	return json_string(timestamp_format(seconds, buf));
 }
 
-/* The moment's words: its text, or a snippet of a whole episode's. */
+/*
+ * The moment's words: its text, or for a whole episode a snippet of its
+ * description. An episode's indexed text opens with its title, which the
+ * hit already shows, so a snippet that starts there skips it.
+ */
 static json_t *
 moment_text(sqlite3_stmt *stmt, const char *expr, const struct found_moment *m)
 {
-	const char *text = "";
+	const char *text = "", *title;
+	size_t n;
 
 	sqlite3_bind_text(stmt, 1, expr, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(stmt, 2, m->id);
 	sqlite3_bind_int(stmt, 3, m->kind);
-	if (sqlite3_step(stmt) == SQLITE_ROW &&
-	    sqlite3_column_text(stmt, 0))
-		text = (const char *)sqlite3_column_text(stmt, 0);
+	if (sqlite3_step(stmt) != SQLITE_ROW || !sqlite3_column_text(stmt, 0))
+		return json_string("");
+	text = (const char *)sqlite3_column_text(stmt, 0);
+	title = (const char *)sqlite3_column_text(stmt, 1);
+	n = title ? strlen(title) : 0;
+	if (m->kind == MOMENT_EPISODE && n && strncmp(text, title, n) == 0 &&
+	    (text[n] == '\n' || text[n] == ' '))
+		text += n + 1;
 	return json_stringn_nocheck(text, strlen(text));
 }
 
