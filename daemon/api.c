@@ -11,6 +11,7 @@
 #include "api.h"
 #include "log.h"
 #include "search.h"
+#include "url.h"
 
 static json_t *
 api_error(unsigned *status, unsigned code, const char *message)
@@ -63,14 +64,54 @@ api_number(const char *s, long min, long max, int *out)
 	return 0;
 }
 
+/* Reads a 0/1 switch; 0 or -EINVAL. */
+static int
+api_switch(const char *s, int *out)
+{
+	*out = 0;
+	if (s == NULL || strcmp(s, "0") == 0)
+		return 0;
+	if (strcmp(s, "1") != 0)
+		return -EINVAL;
+	*out = 1;
+	return 0;
+}
+
+/* Checks the numbers and switches of /search; NULL or an error body. */
+static json_t *
+api_search_numbers(const struct api_request *http,
+		   struct search_request *req, unsigned *status)
+{
+	int sync;
+
+	req->limit = SEARCH_DEFAULT_LIMIT;
+	if (api_arg(http, "limit") &&
+	    api_number(api_arg(http, "limit"), 1, SEARCH_MAX_LIMIT,
+		       &req->limit) != 0)
+		return api_error(status, 400,
+				 "limit: expected a whole number from 1 to 100");
+	if (api_arg(http, "offset") &&
+	    api_number(api_arg(http, "offset"), 0, SEARCH_MAX_OFFSET,
+		       &req->offset) != 0)
+		return api_error(status, 400,
+				 "offset: expected a whole number from 0 to "
+				 "10000");
+	if (api_switch(api_arg(http, "sync"), &sync) != 0)
+		return api_error(status, 400, "sync: expected 0 or 1");
+	if (api_switch(api_arg(http, "prefix"), &req->prefix) != 0)
+		return api_error(status, 400, "prefix: expected 0 or 1");
+	return NULL;
+}
+
 /* Checks the arguments of /search into req; NULL or an error body. */
 static json_t *
 api_search_args(const struct api_request *http, struct search_request *req,
 		unsigned *status)
 {
-	static const char *const allowed[] = {"q", "limit", "offset", "sync",
-					      NULL};
-	const char *unknown = api_unknown_arg(http, allowed), *s;
+	static const char *const allowed[] = {
+		"q", "limit", "offset", "sync", "prefix", "show", "tech",
+		"guest", "after", "before", NULL};
+	const char *unknown = api_unknown_arg(http, allowed);
 	char why[160];
 
 	if (http->too_many)
@@ -80,30 +121,22 @@ api_search_args(const struct api_request *http, struct search_request *req,
 			 unknown);
 		return api_error(status, 400, why);
 	}
+	memset(req, 0, sizeof(*req));
 	req->query = api_arg(http, "q");
 	if (req->query == NULL)
 		return api_error(status, 400, "q: missing (the search words)");
-	req->limit = SEARCH_DEFAULT_LIMIT;
-	s = api_arg(http, "limit");
-	if (s && api_number(s, 1, SEARCH_MAX_LIMIT, &req->limit) != 0)
-		return api_error(status, 400,
-				 "limit: expected a whole number from 1 to 100");
-	s = api_arg(http, "sync");
-	if (s && strcmp(s, "0") != 0 && strcmp(s, "1") != 0)
-		return api_error(status, 400, "sync: expected 0 or 1");
-	req->offset = 0;
-	s = api_arg(http, "offset");
-	if (s && api_number(s, 0, 10000, &req->offset) != 0)
-		return api_error(status, 400,
-				 "offset: expected a whole number from 0 to "
-				 "10000");
-	return NULL;
+	req->show = api_arg(http, "show");
+	req->tech = api_arg(http, "tech");
+	req->guest = api_arg(http, "guest");
+	req->after = api_arg(http, "after");
+	req->before = api_arg(http, "before");
+	return api_search_numbers(http, req, status);
 }
 
 static json_t *
 api_search(struct api *api, const struct api_request *http, unsigned *status)
 {
-	struct search_request req;
+	struct search_request req = {0};
 	json_t *body;
 	char *why = NULL;
 	int rc;
@@ -118,6 +151,9 @@ api_search(struct api *api, const struct api_request *http, unsigned *status)
 		log_error("search \"%s\": %s", req.query, why ? why : "failed");
 		body = api_error(status, 500, "the search failed; see the "
 					      "daemon's log");
+	} else if (api->url_template && url_fill(body, api->url_template)) {
+		json_decref(body);
+		body = NULL; /* answered as out of memory */
 	} else {
 		*status = 200;
 	}

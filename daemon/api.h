@@ -20,6 +20,7 @@ struct api {
 	struct indexer *indexer;
 	struct watch *watch;
 	const char *content_root;
+	const char *url_template; /* a url on each hit and moment, or NULL */
 	int test_hooks; /* serve POST /debug/overflow */
 };
 

@@ -32,10 +32,17 @@ struct changes {
 struct indexer {
 	uv_loop_t *loop;
 	char *root;
+	char *next_root; /* the tree to move to once no batch is in flight */
 	struct store *writer;
 	indexer_batch_cb on_batch;
 	void *arg;
+	void (*on_progress)(void *arg, long files);
+	void *progress_arg;
 	uv_timer_t window;
+	uv_timer_t recheck_timer; /* looks again at unsettled files */
+	int open_timers;
+	struct changes unsettled; /* written by the batch in flight */
+	struct changes recheck;
 
 	uv_work_t work;
 	int in_flight;
@@ -111,6 +118,8 @@ changes_unique(struct changes *c)
 {
 	size_t i, kept = 0;
 
+	if (c->count == 0)
+		return;
 	qsort(c->items, c->count, sizeof(*c->items), compare_changes);
 	for (i = 0; i < c->count; i++) {
 		if (kept && strcmp(c->items[kept - 1].path,
@@ -120,6 +129,25 @@ changes_unique(struct changes *c)
 			c->items[kept++] = c->items[i];
 	}
 	c->count = kept;
+}
+
+/* On the worker: a broken file that may still be being written. */
+static void
+indexer_unsettled(void *arg, const char *path)
+{
+	struct indexer *ix = arg;
+
+	changes_add(&ix->unsettled, path, now_ms());
+}
+
+/* On the worker: passes scan progress on to whoever asked for it. */
+static void
+indexer_progress(void *arg, long files)
+{
+	struct indexer *ix = arg;
+
+	if (ix->on_progress)
+		ix->on_progress(ix->progress_arg, files);
 }
 
 static void
@@ -132,8 +160,11 @@ indexer_work(uv_work_t *req)
 
 	memset(&ix->report, 0, sizeof(ix->report));
 	ix->report.on_error = log_file_error;
+	ix->report.on_unsettled = indexer_unsettled;
+	ix->report.arg = ix;
 	ix->batch_error = NULL;
 	if (ix->batch_full) {
+		ix->report.on_progress = indexer_progress;
 		scan_tree(ix->writer, ix->root, &ix->report, &ix->batch_error);
 	} else {
 		paths = malloc(ix->batch.count * sizeof(*paths));
@@ -156,8 +187,11 @@ indexer_free(struct indexer *ix)
 	store_close(ix->writer);
 	changes_clear(&ix->pending);
 	changes_clear(&ix->batch);
+	changes_clear(&ix->unsettled);
+	changes_clear(&ix->recheck);
 	free(ix->last_error);
 	free(ix->root);
+	free(ix->next_root);
 	free(ix);
 }
 
@@ -198,7 +232,43 @@ static void indexer_next(struct indexer *ix);
 static void
 indexer_closed(uv_handle_t *handle)
 {
-	indexer_free(handle->data);
+	struct indexer *ix = handle->data;
+
+	if (--ix->open_timers == 0)
+		indexer_free(ix);
+}
+
+static void
+indexer_close_timers(struct indexer *ix)
+{
+	uv_close((uv_handle_t *)&ix->window, indexer_closed);
+	uv_close((uv_handle_t *)&ix->recheck_timer, indexer_closed);
+}
+
+static void
+indexer_recheck_cb(uv_timer_t *timer)
+{
+	struct indexer *ix = timer->data;
+	size_t i;
+
+	for (i = 0; i < ix->recheck.count; i++)
+		indexer_note_path(ix, ix->recheck.items[i].path);
+	changes_clear(&ix->recheck);
+}
+
+/* Files that looked half-written are looked at again once settled. */
+static void
+indexer_schedule_recheck(struct indexer *ix)
+{
+	size_t i;
+
+	for (i = 0; i < ix->unsettled.count; i++)
+		changes_add(&ix->recheck, ix->unsettled.items[i].path, 0);
+	changes_clear(&ix->unsettled);
+	if (ix->recheck.count &&
+	    !uv_is_active((uv_handle_t *)&ix->recheck_timer))
+		uv_timer_start(&ix->recheck_timer, indexer_recheck_cb,
+			       SCAN_SETTLE_SECONDS * 1000, 0);
 }
 
 static void
@@ -210,10 +280,11 @@ indexer_after_work(uv_work_t *req, int status)
 	ix->ended++;
 	if (ix->closing) {
 		free(ix->batch_error);
-		uv_close((uv_handle_t *)&ix->window, indexer_closed);
+		indexer_close_timers(ix);
 		return;
 	}
 	indexer_report(ix);
+	indexer_schedule_recheck(ix);
 	if (ix->batch_full)
 		ix->ready = 1;
 	changes_clear(&ix->batch);
@@ -221,10 +292,24 @@ indexer_after_work(uv_work_t *req, int status)
 	ix->on_batch(ix->arg);
 }
 
+/* Moves to the tree indexer_set_root asked for; no batch is in flight. */
+static void
+indexer_move(struct indexer *ix)
+{
+	free(ix->root);
+	ix->root = ix->next_root;
+	ix->next_root = NULL;
+	changes_clear(&ix->pending); /* relative to the old tree */
+	ix->want_full = 1;
+	ix->ready = 0;
+}
+
 /* Starts the next batch if one is wanted and none is running. */
 static void
 indexer_next(struct indexer *ix)
 {
+	if (!ix->in_flight && ix->next_root)
+		indexer_move(ix);
 	if (ix->in_flight || ix->closing ||
 	    (!ix->want_full && ix->pending.count == 0))
 		return;
@@ -262,6 +347,27 @@ indexer_note_path(struct indexer *ix, const char *path)
 	if (!ix->in_flight && !uv_is_active((uv_handle_t *)&ix->window))
 		uv_timer_start(&ix->window, indexer_window_cb,
 			       INDEXER_WINDOW_MS, 0);
+}
+
+void
+indexer_on_progress(struct indexer *ix,
+		    void (*on_progress)(void *arg, long files), void *arg)
+{
+	ix->on_progress = on_progress;
+	ix->progress_arg = arg;
+}
+
+int
+indexer_set_root(struct indexer *ix, const char *root)
+{
+	char *copy = strdup(root);
+
+	if (copy == NULL)
+		return -ENOMEM;
+	free(ix->next_root);
+	ix->next_root = copy;
+	indexer_next(ix);
+	return 0;
 }
 
 void
@@ -355,6 +461,9 @@ indexer_open(uv_loop_t *loop, const char *root, const char *db_path,
 		return rc;
 	}
 	uv_timer_init(loop, &ix->window);
+	uv_timer_init(loop, &ix->recheck_timer);
+	ix->recheck_timer.data = ix;
+	ix->open_timers = 2;
 	ix->window.data = ix;
 	*out = ix;
 	return 0;
@@ -403,5 +512,5 @@ indexer_close(struct indexer *ix)
 		return;
 	ix->closing = 1;
 	if (!ix->in_flight)
-		uv_close((uv_handle_t *)&ix->window, indexer_closed);
+		indexer_close_timers(ix);
 }

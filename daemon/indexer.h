@@ -41,6 +41,21 @@ int indexer_open(uv_loop_t *loop, const char *root, const char *db_path,
 		 indexer_batch_cb on_batch, void *arg, struct indexer **out,
 		 char **errmsg);
 
+/*
+ * Calls on_progress(arg, files) during full scans, on the worker thread,
+ * every SCAN_PROGRESS_EVERY files looked at.
+ */
+void indexer_on_progress(struct indexer *ix,
+			 void (*on_progress)(void *arg, long files),
+			 void *arg);
+
+/*
+ * Moves to another content tree: changes noted so far are dropped, the
+ * batch in flight ends on the old tree, and searches wait again until a
+ * full scan of the new one has ended. Returns 0 or -ENOMEM.
+ */
+int indexer_set_root(struct indexer *ix, const char *root);
+
 /* Asks for a full comparison of the tree with the index. */
 void indexer_scan_all(struct indexer *ix);
 

@@ -1,15 +1,15 @@
 /*
- * main.c: epsearchd's command line, start-up and shut-down. It wires the
- * indexer (writes), a read connection (searches) and the HTTP server into
- * one libuv loop; the work itself lives in those modules.
+ * main.c: epsearchd's start-up, reloads and shut-down. It wires the
+ * indexer (writes), a read connection (searches), the watch and the HTTP
+ * server into one libuv loop, and tells systemd how it is doing; the work
+ * itself lives in those modules, what to do in settings.c.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <uv.h>
@@ -17,28 +17,20 @@
 #include "api.h"
 #include "indexer.h"
 #include "log.h"
+#include "notify.h"
 #include "paths.h"
 #include "scan.h"
+#include "search.h"
 #include "server.h"
+#include "settings.h"
 #include "store.h"
 #include "watch.h"
 
-/* How often directories the watch limit refused are swept, by default. */
-#define SWEEP_INTERVAL_S 60
-
-struct options {
-	char *content;
-	char *socket;
-	char *db;
-	int scan_once;
-	int test_hooks;
-	long test_max_watches;
-	double sweep_interval_s;
-};
-
 struct daemon {
 	uv_loop_t *loop;
-	struct options opt;
+	struct settings args;
+	struct config cfg; /* the settings in force */
+	int inherited;	   /* the socket came from systemd: not ours */
 	struct indexer *indexer;
 	struct store *reader;
 	struct server *server;
@@ -47,127 +39,64 @@ struct daemon {
 	uv_timer_t sweep;
 	uv_signal_t sigint;
 	uv_signal_t sigterm;
+	uv_signal_t sighup;
+	/* The full scan whose end is reported to systemd, or 0. */
+	unsigned long long scan_ticket;
+	/* Files the index held before that scan; read by the worker. */
+	atomic_long expected_files;
 };
 
+/* Logs why and frees it; returns rc. */
+static int
+daemon_fail(int rc, char *why)
+{
+	log_error("%s", why ? why : strerror(-rc));
+	free(why);
+	return rc;
+}
+
+/*
+ * During a full scan, on the worker thread: "scanning: 1200/5000 files".
+ * It reads nothing a reload may free.
+ */
 static void
-usage(FILE *out)
+daemon_scan_progress(void *arg, long files)
 {
-	fprintf(out,
-		"usage: epsearchd --content DIR [--socket PATH] [--db PATH]\n"
-		"                 [--log-level LEVEL]\n"
-		"\n"
-		"Indexes the episode files under DIR and answers searches on a\n"
-		"Unix socket (HTTP/1.1 + JSON: GET /search?q=..., GET /status).\n"
-		"\n"
-		"  --content DIR      the content tree, one Markdown file per "
-		"episode\n"
-		"  --socket PATH      default $XDG_RUNTIME_DIR/epsearch/"
-		"epsearchd.sock\n"
-		"  --db PATH          default $XDG_CACHE_HOME/epsearch/"
-		"index.sqlite3\n"
-		"  --log-level LEVEL  error, warning, notice (default), info, "
-		"debug\n"
-		"  --sweep-interval S seconds between sweeps of directories "
-		"the\n"
-		"                     inotify watch limit left unwatched "
-		"(default 60)\n"
-		"  --scan-once        bring the index in step with DIR, print "
-		"what\n"
-		"                     was done and exit; no socket\n"
-		"  -h, --help         this text\n"
-		"  -V, --version      the version\n"
-		"\n"
-		"Exit status: 0 after SIGINT or SIGTERM, 1 when it cannot "
-		"start,\n"
-		"64 for a usage error.\n");
+	struct daemon *d = arg;
+	long expected = atomic_load(&d->expected_files);
+
+	if (files < expected)
+		notify_status("scanning: %ld/%ld files", files, expected);
+	else
+		notify_status("scanning: %ld files", files);
 }
 
-static int
-parse_options(int argc, char **argv, struct options *opt)
+/* Starts a full scan and reports on it until it ends. */
+static void
+daemon_scan(struct daemon *d)
 {
-	static const struct option longs[] = {
-		{"content", required_argument, NULL, 'c'},
-		{"socket", required_argument, NULL, 's'},
-		{"db", required_argument, NULL, 'd'},
-		{"log-level", required_argument, NULL, 'l'},
-		{"sweep-interval", required_argument, NULL, 'S'},
-		{"scan-once", no_argument, NULL, 'O'},
-		{"test-hooks", no_argument, NULL, 'T'},
-		{"test-max-watches", required_argument, NULL, 'M'},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
-		{NULL, 0, NULL, 0},
-	};
-	int c, level;
+	struct store_counts counts = {0};
 
-	opt->sweep_interval_s = SWEEP_INTERVAL_S;
-	while ((c = getopt_long(argc, argv, "hV", longs, NULL)) != -1) {
-		switch (c) {
-		case 'c': opt->content = optarg; break;
-		case 's': opt->socket = optarg; break;
-		case 'd': opt->db = optarg; break;
-		case 'l':
-			level = log_level_from_name(optarg);
-			if (level < 0) {
-				fprintf(stderr, "epsearchd: --log-level: "
-						"unknown level '%s'\n", optarg);
-				return 64;
-			}
-			log_set_level(level);
-			break;
-		case 'S': opt->sweep_interval_s = atof(optarg); break;
-		case 'T': opt->test_hooks = 1; break;
-		case 'O': opt->scan_once = 1; break;
-		case 'M': opt->test_max_watches = atol(optarg); break;
-		case 'h': usage(stdout); exit(0);
-		case 'V': printf("epsearchd %s\n", EPSEARCH_VERSION); exit(0);
-		default: return 64;
-		}
-	}
-	if (optind < argc) {
-		fprintf(stderr, "epsearchd: unexpected argument '%s'\n",
-			argv[optind]);
-		return 64;
-	}
-	if (opt->sweep_interval_s <= 0) {
-		fprintf(stderr, "epsearchd: --sweep-interval: expected a "
-				"positive number of seconds\n");
-		return 64;
-	}
-	if (opt->content == NULL) {
-		fprintf(stderr, "epsearchd: --content DIR is required\n"
-				"try 'epsearchd --help'\n");
-		return 64;
-	}
-	return 0;
+	store_counts(d->reader, &counts);
+	atomic_store(&d->expected_files, (long)counts.files);
+	notify_status("scanning %s", d->cfg.content);
+	indexer_scan_all(d->indexer);
+	d->scan_ticket = indexer_ticket(d->indexer);
 }
 
-/* Fills the paths not given on the command line from XDG. */
-static int
-resolve_paths(struct options *opt, int need_socket)
+static void
+daemon_scan_summary(struct daemon *d)
 {
-	struct stat sb;
-	char *why = NULL, *real;
+	struct store_counts c = {0};
 
-	real = realpath(opt->content, NULL);
-	if (real == NULL || stat(real, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
-		log_error("%s: not a directory: %s", opt->content,
-			  real ? strerror(ENOTDIR) : strerror(errno));
-		free(real);
-		return -1;
+	if (store_counts(d->reader, &c) != 0) {
+		notify_status("scanned %s", d->cfg.content);
+		return;
 	}
-	opt->content = real;
-	if (need_socket)
-		opt->socket = opt->socket ? strdup(opt->socket)
-					  : paths_default_socket(&why);
-	if (opt->socket || !need_socket)
-		opt->db = opt->db ? strdup(opt->db) : paths_default_db(&why);
-	if ((need_socket && opt->socket == NULL) || opt->db == NULL) {
-		log_error("%s", why ? why : strerror(ENOMEM));
-		free(why);
-		return -1;
-	}
-	return 0;
+	notify_status("%lld episodes, %lld chapters from %lld files "
+		      "(%lld with errors) in %s",
+		      c.episodes, c.chapters, c.files, c.errors,
+		      d->cfg.content);
 }
 
 static void
@@ -175,28 +104,32 @@ daemon_batch_done(void *arg)
 {
 	struct daemon *d = arg;
 
+	if (d->scan_ticket && indexer_done(d->indexer, d->scan_ticket)) {
+		d->scan_ticket = 0;
+		daemon_scan_summary(d);
+	}
 	server_wake(d->server);
 }
 
 static void
 daemon_stop(struct daemon *d)
 {
+	notify_stopping();
 	log_notice("stopping");
 	server_stop(d->server);
 	d->server = NULL;
 	watch_stop(d->watch);
 	d->watch = NULL;
 	uv_close((uv_handle_t *)&d->sweep, NULL);
+	/* The reader goes first: the writer, closing last, checkpoints the
+	 * WAL and removes it, which a read-only connection cannot do. */
+	store_close(d->reader);
+	d->reader = NULL;
 	indexer_close(d->indexer);
 	d->indexer = NULL;
 	uv_close((uv_handle_t *)&d->sigint, NULL);
 	uv_close((uv_handle_t *)&d->sigterm, NULL);
-}
-
-static void
-daemon_signal(uv_signal_t *handle, int signum)
-{
-	daemon_stop(handle->data);
+	uv_close((uv_handle_t *)&d->sighup, NULL);
 }
 
 static void
@@ -233,25 +166,17 @@ daemon_sweep(uv_timer_t *timer)
 	indexer_scan_all(d->indexer);
 }
 
+/* Starts watching content; 0 and *out, or a negative errno, logged. */
 static int
-daemon_watch(struct daemon *d)
+daemon_watch(struct daemon *d, const char *content, struct watch **out)
 {
 	struct watch_events events = {daemon_changed, daemon_lost, d};
-	uint64_t every = (uint64_t)(d->opt.sweep_interval_s * 1000);
 	char *why = NULL;
 	int rc;
 
-	rc = watch_start(d->loop, d->opt.content, &events,
-			 d->opt.test_max_watches, &d->watch, &why);
-	if (rc != 0) {
-		log_error("%s", why ? why : strerror(-rc));
-		free(why);
-		return rc;
-	}
-	uv_timer_init(d->loop, &d->sweep);
-	d->sweep.data = d;
-	uv_timer_start(&d->sweep, daemon_sweep, every, every);
-	return 0;
+	rc = watch_start(d->loop, content, &events, d->args.test_max_watches,
+			 out, &why);
+	return rc != 0 ? daemon_fail(rc, why) : 0;
 }
 
 static int
@@ -260,37 +185,39 @@ daemon_open_index(struct daemon *d)
 	char *why = NULL;
 	int rc;
 
-	if (paths_make_parent(d->opt.db, 0700) != 0)
-		log_warning("%s: cannot create its directory", d->opt.db);
-	rc = indexer_open(d->loop, d->opt.content, d->opt.db,
-			  daemon_batch_done, d, &d->indexer, &why);
+	if (paths_make_parent(d->cfg.db, 0700) != 0)
+		log_warning("%s: cannot create its directory", d->cfg.db);
+	rc = indexer_open(d->loop, d->cfg.content, d->cfg.db, daemon_batch_done,
+			  d, &d->indexer, &why);
 	if (rc == 0)
-		rc = store_open(d->opt.db, STORE_READER, &d->reader, &why);
-	if (rc != 0) {
-		log_error("%s", why ? why : strerror(-rc));
-		free(why);
-	}
-	return rc;
+		rc = store_open(d->cfg.db, STORE_READER, &d->reader, &why);
+	if (rc != 0)
+		return daemon_fail(rc, why);
+	rc = search_attach(d->reader);
+	if (rc != 0)
+		return daemon_fail(rc, strdup("cannot ready the index for "
+					      "searches"));
+	indexer_on_progress(d->indexer, daemon_scan_progress, d);
+	return 0;
 }
 
 /* --scan-once: one full scan in the foreground, then exit. */
 static int
-daemon_scan_once(const struct options *opt)
+daemon_scan_once(const struct config *cfg)
 {
 	struct scan_report report = {.on_error = log_file_error};
 	struct store *st = NULL;
 	char *why = NULL;
 	int rc;
 
-	rc = paths_make_parent(opt->db, 0700);
+	rc = paths_make_parent(cfg->db, 0700);
 	if (rc == 0)
-		rc = store_open(opt->db, STORE_WRITER, &st, &why);
+		rc = store_open(cfg->db, STORE_WRITER, &st, &why);
 	if (rc == 0)
-		rc = scan_tree(st, opt->content, &report, &why);
+		rc = scan_tree(st, cfg->content, &report, &why);
 	store_close(st);
 	if (rc != 0) {
-		log_error("%s", why ? why : strerror(-rc));
-		free(why);
+		daemon_fail(rc, why);
 		return 1;
 	}
 	printf("%ld files: %ld indexed, %ld unchanged, %ld removed, "
@@ -300,71 +227,195 @@ daemon_scan_once(const struct options *opt)
 	return 0;
 }
 
+/* Serves on fd: the inherited socket, or one bound at the socket path. */
 static int
-daemon_serve(struct daemon *d)
+daemon_serve(struct daemon *d, int fd)
 {
 	char *why = NULL;
-	int fd, rc;
+	int rc;
 
-	fd = paths_listen(d->opt.socket, &why);
-	if (fd < 0) {
-		log_error("%s", why ? why : strerror(-fd));
-		free(why);
-		return fd;
-	}
+	if (fd == -ENOENT)
+		fd = paths_listen(d->cfg.socket, &why);
+	if (fd < 0)
+		return daemon_fail(fd, why);
 	d->api.reader = d->reader;
 	d->api.indexer = d->indexer;
-	d->api.watch = d->watch;
-	d->api.content_root = d->opt.content;
-	d->api.test_hooks = d->opt.test_hooks;
+	d->api.content_root = d->cfg.content;
+	d->api.url_template = d->cfg.url_template;
+	d->api.test_hooks = d->args.test_hooks;
 	rc = server_start(d->loop, fd, &d->api, &d->server, &why);
 	if (rc != 0) {
-		log_error("%s", why);
-		free(why);
 		close(fd);
-		unlink(d->opt.socket);
+		if (!d->inherited)
+			unlink(d->cfg.socket);
+		return daemon_fail(rc, why);
 	}
-	return rc;
+	return 0;
+}
+
+/*
+ * Moves to another content tree. The new tree is watched before the old
+ * one is let go, so a tree that cannot be watched changes nothing.
+ */
+static int
+daemon_move(struct daemon *d, const char *content)
+{
+	struct watch *w;
+	int rc;
+
+	rc = daemon_watch(d, content, &w);
+	if (rc != 0)
+		return rc;
+	rc = indexer_set_root(d->indexer, content);
+	if (rc != 0) {
+		watch_stop(w);
+		return daemon_fail(rc, NULL);
+	}
+	watch_stop(d->watch);
+	d->watch = d->api.watch = w;
+	log_notice("now indexing %s", content);
+	return 0;
+}
+
+/* The socket and the index stay as they are until a restart. */
+static void
+daemon_keep_fixed(struct daemon *d, struct config *next)
+{
+	char *swap;
+
+	if (!d->inherited && strcmp(next->socket, d->cfg.socket) != 0)
+		log_warning("socket: %s takes effect when epsearchd restarts; "
+			    "still serving on %s",
+			    next->socket, d->cfg.socket);
+	if (strcmp(next->db, d->cfg.db) != 0)
+		log_warning("db: %s takes effect when epsearchd restarts; "
+			    "still using %s",
+			    next->db, d->cfg.db);
+	swap = next->socket, next->socket = d->cfg.socket, d->cfg.socket = swap;
+	swap = next->db, next->db = d->cfg.db, d->cfg.db = swap;
+}
+
+/* Puts next in force; it is emptied, or left as it was on failure. */
+static int
+daemon_apply(struct daemon *d, struct config *next)
+{
+	struct config old;
+
+	if (strcmp(next->content, d->cfg.content) != 0 &&
+	    daemon_move(d, next->content) != 0)
+		return -1;
+	daemon_keep_fixed(d, next);
+	old = d->cfg;
+	d->cfg = *next;
+	config_clear(&old);
+	memset(next, 0, sizeof(*next));
+	log_set_level(d->cfg.log_level);
+	d->api.content_root = d->cfg.content;
+	d->api.url_template = d->cfg.url_template;
+	return 0;
+}
+
+/* SIGHUP: reads the settings again and compares the tree anew. */
+static void
+daemon_reload(uv_signal_t *handle, int signum)
+{
+	struct daemon *d = handle->data;
+	struct config next;
+	char *why = NULL;
+	int rc;
+
+	notify_reloading();
+	rc = settings_resolve(&d->args, !d->inherited, &next, &why);
+	if (rc != 0) {
+		log_error("reload: %s; the settings in force are kept",
+			  why ? why : strerror(-rc));
+		free(why);
+	} else if (daemon_apply(d, &next) != 0) {
+		log_error("reload: the settings in force are kept");
+		config_clear(&next);
+	} else {
+		log_notice("reloaded the settings");
+	}
+	daemon_scan(d);
+	notify_ready();
 }
 
 static void
-daemon_watch_signals(struct daemon *d)
+daemon_signal(uv_signal_t *handle, int signum)
 {
+	daemon_stop(handle->data);
+}
+
+/* Signals, and the sweep for directories the watch limit refused. */
+static void
+daemon_start_handles(struct daemon *d)
+{
+	uint64_t every = (uint64_t)(d->args.sweep_interval_s * 1000);
+
 	uv_signal_init(d->loop, &d->sigint);
 	uv_signal_init(d->loop, &d->sigterm);
-	d->sigint.data = d->sigterm.data = d;
+	uv_signal_init(d->loop, &d->sighup);
+	d->sigint.data = d->sigterm.data = d->sighup.data = d;
 	uv_signal_start(&d->sigint, daemon_signal, SIGINT);
 	uv_signal_start(&d->sigterm, daemon_signal, SIGTERM);
+	uv_signal_start(&d->sighup, daemon_reload, SIGHUP);
+	uv_timer_init(d->loop, &d->sweep);
+	d->sweep.data = d;
+	uv_timer_start(&d->sweep, daemon_sweep, every, every);
+}
+
+/* Serves until SIGINT or SIGTERM; the exit status. */
+static int
+daemon_run(struct daemon *d, int fd)
+{
+	d->loop = uv_default_loop();
+	if (daemon_open_index(d) != 0 ||
+	    daemon_watch(d, d->cfg.content, &d->watch) != 0 ||
+	    daemon_serve(d, fd) != 0) {
+		indexer_close(d->indexer);
+		store_close(d->reader);
+		return 1;
+	}
+	d->api.watch = d->watch;
+	daemon_start_handles(d);
+	log_notice("serving %s on %s (index %s)", d->cfg.content,
+		   d->inherited ? "the inherited socket" : d->cfg.socket,
+		   d->cfg.db);
+	notify_ready();
+	daemon_scan(d);
+
+	uv_run(d->loop, UV_RUN_DEFAULT);
+	if (!d->inherited)
+		unlink(d->cfg.socket); /* an inherited one is systemd's */
+	uv_loop_close(d->loop);
+	return 0;
 }
 
 int
 main(int argc, char **argv)
 {
 	struct daemon d = {0};
-	int rc;
+	char *why = NULL;
+	int rc, fd;
 
-	rc = parse_options(argc, argv, &d.opt);
+	rc = settings_parse_args(argc, argv, &d.args);
 	if (rc != 0)
 		return rc;
 	signal(SIGPIPE, SIG_IGN);
-	if (d.opt.scan_once)
-		return resolve_paths(&d.opt, 0) != 0 ? 1
-						     : daemon_scan_once(&d.opt);
-	d.loop = uv_default_loop();
-	if (resolve_paths(&d.opt, 1) != 0 || daemon_open_index(&d) != 0 ||
-	    daemon_watch(&d) != 0 || daemon_serve(&d) != 0) {
-		indexer_close(d.indexer);
-		store_close(d.reader);
-		return 1;
+	fd = d.args.scan_once ? -ENOENT : paths_inherited(&why);
+	d.inherited = fd >= 0;
+	if (fd < 0 && fd != -ENOENT)
+		rc = daemon_fail(fd, why);
+	else if ((rc = settings_resolve(&d.args,
+					!d.args.scan_once && !d.inherited,
+					&d.cfg, &why)) != 0)
+		daemon_fail(rc, why);
+	if (rc == 0) {
+		log_set_level(d.cfg.log_level);
+		rc = d.args.scan_once ? daemon_scan_once(&d.cfg)
+				      : daemon_run(&d, fd);
 	}
-	daemon_watch_signals(&d);
-	log_notice("serving %s on %s (index %s)", d.opt.content, d.opt.socket,
-		   d.opt.db);
-	indexer_scan_all(d.indexer);
-
-	uv_run(d.loop, UV_RUN_DEFAULT);
-	unlink(d.opt.socket);
-	store_close(d.reader);
-	uv_loop_close(d.loop);
-	return 0;
+	config_clear(&d.cfg);
+	settings_clear(&d.args);
+	return rc == 0 ? 0 : 1;
 }

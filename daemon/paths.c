@@ -11,6 +11,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <systemd/sd-daemon.h>
+
 #include "paths.h"
 
 static char *
@@ -48,6 +50,19 @@ paths_default_db(char **errmsg)
 		return paths_under(home, ".cache/epsearch/index.sqlite3");
 	*errmsg = strdup("neither XDG_CACHE_HOME nor HOME is set; give the "
 			 "index with --db PATH");
+	return NULL;
+}
+
+char *
+paths_default_config(void)
+{
+	const char *config = getenv("XDG_CONFIG_HOME");
+	const char *home = getenv("HOME");
+
+	if (config && *config == '/')
+		return paths_under(config, "epsearch/config.yaml");
+	if (home && *home == '/')
+		return paths_under(home, ".config/epsearch/config.yaml");
 	return NULL;
 }
 
@@ -103,8 +118,9 @@ paths_clear_stale(const char *path, const struct sockaddr_un *addr,
 	int alive;
 
 	if (lstat(path, &sb) != 0)
-		return errno == ENOENT ? 0 : paths_fail(errmsg, -errno, path,
-							"cannot inspect");
+		return errno == ENOENT
+			   ? 0
+			   : paths_fail(errmsg, -errno, path, "cannot inspect");
 	if (!S_ISSOCK(sb.st_mode))
 		return paths_fail(errmsg, -EEXIST, path,
 				  "is not a socket, refusing to replace it");
@@ -131,7 +147,8 @@ paths_listen(const char *path, char **errmsg)
 	strcpy(addr.sun_path, path);
 	rc = paths_make_parent(path, 0700);
 	if (rc != 0)
-		return paths_fail(errmsg, rc, path, "cannot create its directory");
+		return paths_fail(errmsg, rc, path,
+				  "cannot create its directory");
 	rc = paths_clear_stale(path, &addr, errmsg);
 	if (rc != 0)
 		return rc;
@@ -147,5 +164,31 @@ paths_listen(const char *path, char **errmsg)
 		close(fd);
 		return paths_fail(errmsg, rc, path, "cannot listen");
 	}
+	return fd;
+}
+
+int
+paths_inherited(char **errmsg)
+{
+	int n = sd_listen_fds(1), fd = SD_LISTEN_FDS_START;
+
+	if (n == 0)
+		return -ENOENT;
+	if (n < 0)
+		return paths_fail(errmsg, n, "LISTEN_FDS",
+				  "cannot adopt the passed sockets");
+	if (n > 1 || sd_is_socket_unix(fd, SOCK_STREAM, 1, NULL, 0) <= 0) {
+		if (asprintf(errmsg,
+			     "the service manager passed %d "
+			     "descriptors; expected one listening "
+			     "Unix stream socket (ListenStream=PATH)",
+			     n) < 0)
+			*errmsg = NULL;
+		return -EINVAL;
+	}
+	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) != 0 ||
+	    fcntl(fd, F_SETFD, FD_CLOEXEC) != 0)
+		return paths_fail(errmsg, -errno, "LISTEN_FDS",
+				  "cannot set up the passed socket");
 	return fd;
 }

@@ -1,6 +1,7 @@
 /*
  * paths.h: where the daemon keeps things by default (XDG), and the socket
- * it listens on: made private, never stealing a live daemon's path.
+ * it listens on: made private, never stealing a live daemon's path, or
+ * passed by systemd.
  */
 #ifndef EPSEARCHD_PATHS_H
 #define EPSEARCHD_PATHS_H
@@ -14,6 +15,12 @@ char *paths_default_socket(char **errmsg);
 /* The default index, $XDG_CACHE_HOME (or ~/.cache)/epsearch/index.sqlite3. */
 char *paths_default_db(char **errmsg);
 
+/*
+ * The default settings file, $XDG_CONFIG_HOME (or ~/.config)/epsearch/
+ * config.yaml: a new string, or NULL when neither variable is set.
+ */
+char *paths_default_config(void);
+
 /* Creates the parent directories of path with the given mode. 0 or -errno. */
 int paths_make_parent(const char *path, unsigned mode);
 
@@ -24,5 +31,14 @@ int paths_make_parent(const char *path, unsigned mode);
  * negative errno with *errmsg set.
  */
 int paths_listen(const char *path, char **errmsg);
+
+/*
+ * The listening socket the service manager passed (socket activation,
+ * LISTEN_FDS), made non-blocking. Returns the descriptor; -ENOENT when
+ * none was passed; another negative errno, with *errmsg set, when what
+ * was passed is not one listening Unix stream socket. The socket file
+ * belongs to the manager: the daemon must not remove it.
+ */
+int paths_inherited(char **errmsg);
 
 #endif

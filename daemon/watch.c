@@ -42,12 +42,15 @@ struct watch {
 	long max_watches; /* 0: as many as the system allows */
 
 	char **paths; /* paths[wd]: the directory, or NULL */
+	unsigned *seen; /* seen[wd]: the last walk that found it */
+	unsigned walk;	/* the number of the current walk */
 	int path_cap;
 	long directories;
 
 	char **unwatched; /* directories refused for the watch limit */
 	long unwatched_count;
 	char degraded[256];
+	int advised; /* the limit was reported since all were last watched */
 
 	struct moved_dir moved; /* at most one half-pair at a time */
 };
@@ -66,23 +69,31 @@ join(const char *dir, const char *name)
 static int
 watch_remember(struct watch *w, int wd, const char *rel)
 {
+	unsigned *seen;
 	char **grown;
 	int cap;
 
 	if (wd >= w->path_cap) {
 		cap = wd * 2 + 64;
 		grown = realloc(w->paths, (size_t)cap * sizeof(*grown));
-		if (grown == NULL)
+		if (grown)
+			w->paths = grown;
+		seen = realloc(w->seen, (size_t)cap * sizeof(*seen));
+		if (seen)
+			w->seen = seen;
+		if (grown == NULL || seen == NULL)
 			return -ENOMEM;
 		memset(grown + w->path_cap, 0,
 		       (size_t)(cap - w->path_cap) * sizeof(*grown));
-		w->paths = grown;
+		memset(seen + w->path_cap, 0,
+		       (size_t)(cap - w->path_cap) * sizeof(*seen));
 		w->path_cap = cap;
 	}
 	if (w->paths[wd] == NULL)
 		w->directories++;
 	free(w->paths[wd]);
 	w->paths[wd] = strdup(rel);
+	w->seen[wd] = w->walk;
 	return w->paths[wd] ? 0 : -ENOMEM;
 }
 
@@ -108,12 +119,14 @@ watch_refused(struct watch *w, const char *rel)
 		return;
 	w->unwatched = grown;
 	w->unwatched[w->unwatched_count++] = strdup(rel);
-	if (w->degraded[0])
-		return;
-	snprintf(w->degraded, sizeof(w->degraded),
+	if (w->degraded[0] == '\0')
+		snprintf(w->degraded, sizeof(w->degraded),
 		 "inotify watch limit reached at %ld directories; changes in "
 		 "the others are found by a sweep",
 		 w->directories);
+	if (w->advised)
+		return;
+	w->advised = 1;
 	log_warning("cannot watch %s/%s: the inotify watch limit is reached; "
 		    "raise fs.inotify.max_user_watches to at least %ld "
 		    "(sysctl -w fs.inotify.max_user_watches=%ld); until then "
@@ -131,13 +144,15 @@ watch_add_one(struct watch *w, const char *rel)
 
 	if (full == NULL)
 		return -ENOMEM;
-	if (w->max_watches > 0 && w->directories >= w->max_watches) {
+	wd = inotify_add_watch(w->fd, full, WATCH_DIR_MASK);
+	free(full);
+	/* The test limit refuses new watches only, as the kernel does. */
+	if (wd >= 0 && w->max_watches > 0 && w->directories >= w->max_watches &&
+	    (wd >= w->path_cap || w->paths[wd] == NULL)) {
+		inotify_rm_watch(w->fd, wd);
 		wd = -1;
 		errno = ENOSPC;
-	} else {
-		wd = inotify_add_watch(w->fd, full, WATCH_DIR_MASK);
 	}
-	free(full);
 	if (wd >= 0)
 		return watch_remember(w, wd, rel);
 	if (errno == ENOSPC) {
@@ -265,7 +280,7 @@ watch_dir_event(struct watch *w, const struct inotify_event *ev,
 		w->events.changed(w->events.arg, rel);
 }
 
-/* A new name that no write will close: a link, or a second hard link. */
+/* A new name that no write will close: a second hard link. */
 static int
 created_complete(struct watch *w, const char *rel)
 {
@@ -273,8 +288,8 @@ created_complete(struct watch *w, const char *rel)
 	struct stat sb;
 	int complete;
 
-	complete = full && lstat(full, &sb) == 0 &&
-		   (S_ISLNK(sb.st_mode) || sb.st_nlink > 1);
+	complete = full && lstat(full, &sb) == 0 && S_ISREG(sb.st_mode) &&
+		   sb.st_nlink > 1;
 	free(full);
 	return complete;
 }
@@ -368,6 +383,21 @@ watch_inject_overflow(struct watch *w)
 	w->events.lost(w->events.arg, "the inotify queue overflowed");
 }
 
+/* Drops the watches the last walk did not find: directories deleted or
+ * moved out of the tree while their events were lost. */
+static void
+watch_drop_unseen(struct watch *w)
+{
+	int wd;
+
+	for (wd = 0; wd < w->path_cap; wd++) {
+		if (w->paths[wd] && w->seen[wd] != w->walk) {
+			inotify_rm_watch(w->fd, wd);
+			watch_forget(w, wd);
+		}
+	}
+}
+
 long
 watch_retry(struct watch *w)
 {
@@ -377,12 +407,16 @@ watch_retry(struct watch *w)
 	w->unwatched = NULL;
 	w->unwatched_count = 0;
 	w->degraded[0] = '\0';
+	w->walk++;
 	watch_add_tree(w, ""); /* known ones answer with their own wd */
+	watch_drop_unseen(w);
 	for (i = 0; i < count; i++)
 		free(refused[i]);
 	free(refused);
-	if (w->unwatched_count == 0 && count > 0)
+	if (w->unwatched_count == 0 && count > 0) {
 		log_notice("every directory is watched again");
+		w->advised = 0;
+	}
 	return w->unwatched_count;
 }
 
@@ -436,6 +470,7 @@ watch_free(uv_handle_t *handle)
 
 	for (wd = 0; wd < w->path_cap; wd++)
 		free(w->paths[wd]);
+	free(w->seen);
 	for (i = 0; i < w->unwatched_count; i++)
 		free(w->unwatched[i]);
 	free(w->unwatched);

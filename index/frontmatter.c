@@ -2,15 +2,15 @@
  * frontmatter.c: turns the YAML front matter of an episode file into a
  * struct episode. The front matter is found textually (a first line "---",
  * then the next line that is exactly "---"); only the bytes between go to
- * libyaml. libyaml reads them twice: once as events, to refuse nesting
- * deeper than any episode needs before a loader builds it, then as a
- * document whose nodes are walked for the fields epsearch knows. Plain
- * scalars stay strings: this file decides what "1:04:00" or "2021-08-25"
- * means. Aliases resolve to the anchored node and are never expanded, and
- * only the known fields are visited, each at a fixed depth, so an alias
- * bomb costs no more than its text. A known key given twice is an error,
- * since which one the author meant cannot be told; unknown keys are
- * ignored.
+ * libyaml, which reads them once, as events. The events of the first
+ * document become a flat list of nodes, nesting deeper than any episode
+ * needs is refused on the way, and the nodes are then walked for the
+ * fields epsearch knows. Plain scalars stay strings: this file decides what
+ * "1:04:00" or "2021-08-25" means. An alias is a node that names the
+ * anchored node and is never expanded, and only the known fields are
+ * visited, each at a fixed depth, so an alias bomb costs no more than its
+ * text. A known key given twice is an error, since which one the author
+ * meant cannot be told; unknown keys are ignored.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -34,6 +34,9 @@
 /* How much of a bad value an error message quotes. */
 #define FRONTMATTER_QUOTE_MAX 40
 
+/* Room for a field name such as "technologies[12]" or "chapters[3].title". */
+#define FRONTMATTER_NAME_MAX 64
+
 /* The YAML text of the front matter, and the file line it starts on. */
 struct frontmatter_source {
 	const char *yaml;
@@ -41,9 +44,54 @@ struct frontmatter_source {
 	int first_line;
 };
 
+/* What a node of the first document is. */
+enum frontmatter_node_type {
+	FRONTMATTER_SCALAR,
+	FRONTMATTER_SEQUENCE,
+	FRONTMATTER_MAPPING,
+	FRONTMATTER_ALIAS, /* stands for the node its anchor marked */
+};
+
+/*
+ * One node of the first document. Nodes are stored in the order their
+ * events came, so a collection's items (a mapping's keys and values
+ * alternating) follow it, each item starting where the one before ends.
+ */
+struct frontmatter_node {
+	enum frontmatter_node_type type;
+	yaml_scalar_style_t style; /* scalars */
+	int line;		   /* 0-based, within the YAML text */
+	char *value;		   /* scalars: NUL-terminated, owned */
+	size_t length;		   /* scalars: bytes in value */
+	size_t next;   /* index of the node after this one's items */
+	size_t target; /* aliases: index of the anchored node */
+};
+
+/* An anchor of the first document and the node it marks. */
+struct frontmatter_anchor {
+	char *name;
+	size_t node;
+};
+
+/*
+ * The first document of the front matter as nodes (nodes[0] is the root),
+ * and what building it from the events needs.
+ */
+struct frontmatter_doc {
+	struct frontmatter_node *nodes;
+	size_t count, capacity;
+	struct frontmatter_anchor *anchors;
+	size_t anchor_count, anchor_capacity;
+	size_t open[FRONTMATTER_MAX_DEPTH]; /* the collections not yet ended */
+	int depth;	 /* collections open at this event, in any document */
+	int documents;	 /* documents begun */
+	int building;	 /* whether events still become nodes */
+	int composer_rc; /* -EINVAL after a bad anchor or alias */
+};
+
 /* What the walk over the document needs at every step. */
 struct frontmatter_walk {
-	yaml_document_t *doc;
+	const struct frontmatter_doc *doc;
 	int first_line;
 	struct episode *ep;
 	struct parse_error *err;
@@ -82,9 +130,10 @@ frontmatter_no_memory(struct parse_error *err)
 
 /* The file line of a node. */
 static int
-frontmatter_line(const struct frontmatter_walk *w, const yaml_node_t *node)
+frontmatter_line(const struct frontmatter_walk *w,
+		 const struct frontmatter_node *node)
 {
-	return w->first_line + (int)node->start_mark.line;
+	return w->first_line + node->line;
 }
 
 /*
@@ -164,13 +213,251 @@ frontmatter_parser_open(yaml_parser_t *parser,
 	return 0;
 }
 
-/* Reads the events of src: YAML errors and deep nesting end it early. */
+/* Frees what doc owns. */
+static void
+frontmatter_doc_free(struct frontmatter_doc *doc)
+{
+	size_t i;
+
+	for (i = 0; i < doc->count; i++)
+		free(doc->nodes[i].value);
+	free(doc->nodes);
+	for (i = 0; i < doc->anchor_count; i++)
+		free(doc->anchors[i].name);
+	free(doc->anchors);
+}
+
+/*
+ * Makes room for one more of the count elements of size bytes at *array,
+ * which has room for *capacity. Returns 0 or -ENOMEM (array unchanged).
+ */
 static int
-frontmatter_check(const struct frontmatter_source *src, struct parse_error *err)
+frontmatter_reserve(void **array, size_t *capacity, size_t count, size_t size)
+{
+	size_t bigger = *capacity > 0 ? 2 * *capacity : 64;
+	void *grown;
+
+	if (count < *capacity)
+		return 0;
+	grown = realloc(*array, bigger * size);
+	if (grown == NULL)
+		return -ENOMEM;
+	*array = grown;
+	*capacity = bigger;
+	return 0;
+}
+
+/* Appends a node made from event; returns its index, or -ENOMEM. */
+static long
+frontmatter_add_node(struct frontmatter_doc *doc,
+		     enum frontmatter_node_type type, const yaml_event_t *event)
+{
+	struct frontmatter_node *node;
+
+	if (frontmatter_reserve((void **)&doc->nodes, &doc->capacity,
+				doc->count, sizeof(*node)) < 0)
+		return -ENOMEM;
+	node = &doc->nodes[doc->count];
+	memset(node, 0, sizeof(*node));
+	node->type = type;
+	node->line = (int)event->start_mark.line;
+	node->next = doc->count + 1;
+	return (long)doc->count++;
+}
+
+/*
+ * Ends the building of doc with the error libyaml's loader would give:
+ * the first document is not used, but the events after it are still read,
+ * and a YAML error among them is told instead.
+ */
+static void
+frontmatter_composer_fail(struct frontmatter_doc *doc, struct parse_error *err,
+			  int line, const char *message)
+{
+	doc->composer_rc = frontmatter_fail(err, line, "YAML: %s", message);
+	doc->building = 0;
+}
+
+/*
+ * Records the anchor name (taken over, may be NULL) of node index. A name
+ * used twice ends the building, as in libyaml's loader. Returns 0 or
+ * -ENOMEM.
+ */
+static int
+frontmatter_add_anchor(struct frontmatter_doc *doc, char *name, size_t index,
+		       int first_line, struct parse_error *err)
+{
+	struct frontmatter_anchor *anchor;
+	size_t i;
+
+	if (name == NULL)
+		return 0;
+	for (i = 0; i < doc->anchor_count; i++) {
+		if (strcmp(doc->anchors[i].name, name) == 0) {
+			free(name);
+			frontmatter_composer_fail(
+			    doc, err, first_line + doc->nodes[index].line,
+			    "second occurrence found duplicate anchor; first "
+			    "occurrence");
+			return 0;
+		}
+	}
+	if (frontmatter_reserve((void **)&doc->anchors, &doc->anchor_capacity,
+				doc->anchor_count, sizeof(*anchor)) < 0) {
+		free(name);
+		return -ENOMEM;
+	}
+	anchor = &doc->anchors[doc->anchor_count++];
+	anchor->name = name;
+	anchor->node = index;
+	return 0;
+}
+
+/* Adds the alias event as a node naming the anchored one. */
+static int
+frontmatter_add_alias(struct frontmatter_doc *doc, const yaml_event_t *event,
+		      int first_line, struct parse_error *err)
+{
+	const char *name = (const char *)event->data.alias.anchor;
+	long index;
+	size_t i;
+
+	for (i = 0; i < doc->anchor_count; i++) {
+		if (strcmp(doc->anchors[i].name, name) == 0)
+			break;
+	}
+	if (i == doc->anchor_count) {
+		frontmatter_composer_fail(
+		    doc, err, first_line + (int)event->start_mark.line,
+		    "found undefined alias");
+		return 0;
+	}
+	index = frontmatter_add_node(doc, FRONTMATTER_ALIAS, event);
+	if (index < 0)
+		return (int)index;
+	doc->nodes[index].target = doc->anchors[i].node;
+	return 0;
+}
+
+/* Adds a scalar event as a node, taking over its value and anchor. */
+static int
+frontmatter_add_scalar(struct frontmatter_doc *doc, yaml_event_t *event,
+		       int first_line, struct parse_error *err)
+{
+	long index = frontmatter_add_node(doc, FRONTMATTER_SCALAR, event);
+	struct frontmatter_node *node;
+	char *anchor = (char *)event->data.scalar.anchor;
+
+	if (index < 0)
+		return (int)index;
+	node = &doc->nodes[index];
+	node->style = event->data.scalar.style;
+	node->value = (char *)event->data.scalar.value;
+	node->length = event->data.scalar.length;
+	event->data.scalar.value = NULL;
+	event->data.scalar.anchor = NULL;
+	return frontmatter_add_anchor(doc, anchor, (size_t)index, first_line,
+				      err);
+}
+
+/*
+ * Adds the start of a collection as a node, taking over its anchor. The
+ * caller has counted it in doc->depth already.
+ */
+static int
+frontmatter_add_collection(struct frontmatter_doc *doc, yaml_event_t *event,
+			   int first_line, struct parse_error *err)
+{
+	enum frontmatter_node_type type = FRONTMATTER_SEQUENCE;
+	yaml_char_t **anchor = &event->data.sequence_start.anchor;
+	char *name;
+	long index;
+
+	if (event->type == YAML_MAPPING_START_EVENT) {
+		type = FRONTMATTER_MAPPING;
+		anchor = &event->data.mapping_start.anchor;
+	}
+	index = frontmatter_add_node(doc, type, event);
+	if (index < 0)
+		return (int)index;
+	doc->open[doc->depth - 1] = (size_t)index;
+	name = (char *)*anchor;
+	*anchor = NULL;
+	return frontmatter_add_anchor(doc, name, (size_t)index, first_line,
+				      err);
+}
+
+/*
+ * Turns one event of the first document into nodes. Composer errors end
+ * the building and leave err filled. Returns 0 or -ENOMEM.
+ */
+static int
+frontmatter_add_event(struct frontmatter_doc *doc, yaml_event_t *event,
+		      int first_line, struct parse_error *err)
+{
+	switch (event->type) {
+	case YAML_SCALAR_EVENT:
+		return frontmatter_add_scalar(doc, event, first_line, err);
+	case YAML_ALIAS_EVENT:
+		return frontmatter_add_alias(doc, event, first_line, err);
+	case YAML_SEQUENCE_START_EVENT:
+	case YAML_MAPPING_START_EVENT:
+		return frontmatter_add_collection(doc, event, first_line, err);
+	case YAML_SEQUENCE_END_EVENT:
+	case YAML_MAPPING_END_EVENT:
+		/* doc->depth already counts the collection as ended. */
+		doc->nodes[doc->open[doc->depth]].next = doc->count;
+		return 0;
+	case YAML_DOCUMENT_END_EVENT:
+		doc->building = 0;
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * Counts the nesting at event, in every document of the stream. Returns 0,
+ * or -EINVAL when it goes deeper than FRONTMATTER_MAX_DEPTH.
+ */
+static int
+frontmatter_nest(struct frontmatter_doc *doc, const yaml_event_t *event,
+		 int first_line, struct parse_error *err)
+{
+	switch (event->type) {
+	case YAML_SEQUENCE_START_EVENT:
+	case YAML_MAPPING_START_EVENT:
+		if (++doc->depth <= FRONTMATTER_MAX_DEPTH)
+			return 0;
+		return frontmatter_fail(
+		    err, first_line + (int)event->start_mark.line,
+		    "front matter nests deeper than %d levels",
+		    FRONTMATTER_MAX_DEPTH);
+	case YAML_SEQUENCE_END_EVENT:
+	case YAML_MAPPING_END_EVENT:
+		doc->depth--;
+		return 0;
+	case YAML_DOCUMENT_START_EVENT:
+		doc->building = doc->documents++ == 0;
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * Reads every event of src, building the first document into doc (which
+ * the caller frees), as libyaml's loader would. The whole stream is read
+ * so that a YAML error or deep nesting anywhere is told first, then a bad
+ * anchor or alias of the first document. Returns 0, -EINVAL or -ENOMEM.
+ */
+static int
+frontmatter_build(const struct frontmatter_source *src,
+		  struct frontmatter_doc *doc, struct parse_error *err)
 {
 	yaml_parser_t parser;
 	yaml_event_t event;
-	int depth = 0, rc = 0, done = 0;
+	int rc = 0, done = 0;
 
 	if (frontmatter_parser_open(&parser, src) < 0)
 		return frontmatter_no_memory(err);
@@ -179,48 +466,46 @@ frontmatter_check(const struct frontmatter_source *src, struct parse_error *err)
 			rc = frontmatter_yaml_error(&parser, src, err);
 			break;
 		}
-		if (event.type == YAML_SEQUENCE_START_EVENT ||
-		    event.type == YAML_MAPPING_START_EVENT)
-			depth++;
-		else if (event.type == YAML_SEQUENCE_END_EVENT ||
-			 event.type == YAML_MAPPING_END_EVENT)
-			depth--;
-		if (depth > FRONTMATTER_MAX_DEPTH)
-			rc = frontmatter_fail(
-			    err, src->first_line + (int)event.start_mark.line,
-			    "front matter nests deeper than %d levels",
-			    FRONTMATTER_MAX_DEPTH);
+		rc = frontmatter_nest(doc, &event, src->first_line, err);
+		if (rc == 0 && doc->building)
+			rc = frontmatter_add_event(doc, &event, src->first_line,
+						   err);
+		if (rc == -ENOMEM)
+			frontmatter_no_memory(err);
 		done = event.type == YAML_STREAM_END_EVENT;
 		yaml_event_delete(&event);
 	}
 	yaml_parser_delete(&parser);
-	return rc;
+	return rc != 0 ? rc : doc->composer_rc;
 }
 
-/* Loads the first document of src into doc, which the caller deletes. */
-static int
-frontmatter_load(const struct frontmatter_source *src, yaml_document_t *doc,
-		 struct parse_error *err)
+/* The node at index i, or for an alias the node its anchor marked. */
+static const struct frontmatter_node *
+frontmatter_node_at(const struct frontmatter_walk *w, size_t i)
 {
-	yaml_parser_t parser;
-	int rc = 0;
+	const struct frontmatter_node *node = &w->doc->nodes[i];
 
-	if (frontmatter_parser_open(&parser, src) < 0)
-		return frontmatter_no_memory(err);
-	if (!yaml_parser_load(&parser, doc))
-		rc = frontmatter_yaml_error(&parser, src, err);
-	yaml_parser_delete(&parser);
-	return rc;
+	if (node->type == FRONTMATTER_ALIAS)
+		return &w->doc->nodes[node->target];
+	return node;
+}
+
+/* The index of the first item of a collection node. */
+static size_t
+frontmatter_first_item(const struct frontmatter_walk *w,
+		       const struct frontmatter_node *node)
+{
+	return (size_t)(node - w->doc->nodes) + 1;
 }
 
 /* Whether node is an empty or null plain scalar ("", "~", "null"). */
 static int
-frontmatter_is_null(const yaml_node_t *node)
+frontmatter_is_null(const struct frontmatter_node *node)
 {
-	const char *v = (const char *)node->data.scalar.value;
+	const char *v = node->value;
 
-	if (node->type != YAML_SCALAR_NODE ||
-	    node->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+	if (node->type != FRONTMATTER_SCALAR ||
+	    node->style != YAML_PLAIN_SCALAR_STYLE)
 		return 0;
 	return strcmp(v, "") == 0 || strcmp(v, "~") == 0 ||
 	       strcmp(v, "null") == 0 || strcmp(v, "Null") == 0 ||
@@ -229,11 +514,11 @@ frontmatter_is_null(const yaml_node_t *node)
 
 /* Names what a node is, for messages: "a list", "a mapping", ... */
 static const char *
-frontmatter_kind(const yaml_node_t *node)
+frontmatter_kind(const struct frontmatter_node *node)
 {
-	if (node->type == YAML_SEQUENCE_NODE)
+	if (node->type == FRONTMATTER_SEQUENCE)
 		return "a list";
-	if (node->type == YAML_MAPPING_NODE)
+	if (node->type == FRONTMATTER_MAPPING)
 		return "a mapping";
 	if (frontmatter_is_null(node))
 		return "nothing";
@@ -245,10 +530,10 @@ frontmatter_kind(const yaml_node_t *node)
  * control characters become '?', and a cut never splits a character.
  */
 static void
-frontmatter_quote(const yaml_node_t *node, char *out, size_t size)
+frontmatter_quote(const struct frontmatter_node *node, char *out, size_t size)
 {
-	const unsigned char *v = node->data.scalar.value;
-	size_t n = node->data.scalar.length, i, w = 0;
+	const unsigned char *v = (const unsigned char *)node->value;
+	size_t n = node->length, i, w = 0;
 
 	for (i = 0; i < n && w + 4 < size && i < FRONTMATTER_QUOTE_MAX; i++)
 		out[w++] = v[i] < 0x20 || v[i] == 0x7f ? '?' : (char)v[i];
@@ -270,24 +555,28 @@ frontmatter_quote(const yaml_node_t *node, char *out, size_t size)
  */
 static int
 frontmatter_string(struct frontmatter_walk *w, const char *field,
-		   const yaml_node_t *node, int flags, char **out)
+		   const struct frontmatter_node *node, int flags, char **out)
 {
-	size_t n = node->data.scalar.length, bad;
-	char *copy;
+	const char *v = node->value;
+	size_t n = node->length, bad;
+	char *copy = NULL;
 
-	if (node->type != YAML_SCALAR_NODE)
+	if (node->type != FRONTMATTER_SCALAR)
 		return frontmatter_fail(w->err, frontmatter_line(w, node),
 					"%s: expected a string, got %s", field,
 					frontmatter_kind(node));
 	if (frontmatter_is_null(node))
 		n = 0;
-	copy = malloc(n + 1);
-	if (copy == NULL)
-		return frontmatter_no_memory(w->err);
-	memcpy(copy, node->data.scalar.value, n);
-	if (flags & FRONTMATTER_DECODE)
+	/* Decoding works in place, on a copy: an alias may read v again. */
+	if ((flags & FRONTMATTER_DECODE) && memchr(v, '&', n) != NULL) {
+		copy = malloc(n + 1);
+		if (copy == NULL)
+			return frontmatter_no_memory(w->err);
+		memcpy(copy, v, n);
 		n = text_decode_entities(copy, n);
-	*out = text_normalize(copy, n, &bad);
+		v = copy;
+	}
+	*out = text_normalize(v, n, &bad);
 	free(copy);
 	if (*out == NULL && bad < n)
 		return frontmatter_fail(w->err, frontmatter_line(w, node),
@@ -306,13 +595,14 @@ frontmatter_string(struct frontmatter_walk *w, const char *field,
  */
 static int
 frontmatter_seconds(struct frontmatter_walk *w, const char *field,
-		    const yaml_node_t *node, int allow_null, long *seconds)
+		    const struct frontmatter_node *node, int allow_null,
+		    long *seconds)
 {
-	const char *v = (const char *)node->data.scalar.value;
-	size_t n = node->data.scalar.length;
+	const char *v = node->value;
+	size_t n = node->length;
 	char quoted[FRONTMATTER_QUOTE_MAX + 8];
 
-	if (node->type != YAML_SCALAR_NODE)
+	if (node->type != FRONTMATTER_SCALAR)
 		return frontmatter_fail(w->err, frontmatter_line(w, node),
 					"%s: expected seconds, got %s", field,
 					frontmatter_kind(node));
@@ -352,29 +642,50 @@ frontmatter_is_date(const char *v, size_t n)
 	return month >= 1 && month <= 12 && day >= 1 && day <= 31;
 }
 
+/*
+ * Writes "list[index]suffix" into out, which has FRONTMATTER_NAME_MAX
+ * bytes: names every item read, so snprintf() would cost more than the
+ * item. list and suffix are short names of ours.
+ */
+static void
+frontmatter_item_name(char *out, const char *list, size_t index,
+		      const char *suffix)
+{
+	char digits[24];
+	size_t d = sizeof(digits), list_len = strlen(list);
+
+	do
+		digits[--d] = (char)('0' + index % 10);
+	while ((index /= 10) > 0);
+	memcpy(out, list, list_len);
+	out[list_len] = '[';
+	memcpy(out + list_len + 1, digits + d, sizeof(digits) - d);
+	out += list_len + 1 + sizeof(digits) - d;
+	*out++ = ']';
+	strcpy(out, suffix);
+}
+
 /* Reads a list of strings into list and count. Returns 0 or an error. */
 static int
 frontmatter_strings(struct frontmatter_walk *w, const char *field,
-		    const yaml_node_t *node, char ***list, size_t *count)
+		    const struct frontmatter_node *node, char ***list,
+		    size_t *count)
 {
-	yaml_node_item_t *item;
-	char name[48];
+	char name[FRONTMATTER_NAME_MAX];
+	size_t i, k = 0;
 	char *s;
 	int rc;
 
 	if (frontmatter_is_null(node))
 		return 0;
-	if (node->type != YAML_SEQUENCE_NODE)
+	if (node->type != FRONTMATTER_SEQUENCE)
 		return frontmatter_fail(w->err, frontmatter_line(w, node),
 					"%s: expected a list", field);
-	for (item = node->data.sequence.items.start;
-	     item < node->data.sequence.items.top; item++) {
-		yaml_node_t *value = yaml_document_get_node(w->doc, *item);
-
-		snprintf(name, sizeof(name), "%s[%zu]", field,
-			 (size_t)(item - node->data.sequence.items.start));
-		rc =
-		    frontmatter_string(w, name, value, FRONTMATTER_SQUEEZE, &s);
+	for (i = frontmatter_first_item(w, node); i < node->next;
+	     i = w->doc->nodes[i].next) {
+		frontmatter_item_name(name, field, k++, "");
+		rc = frontmatter_string(w, name, frontmatter_node_at(w, i),
+					FRONTMATTER_SQUEEZE, &s);
 		if (rc < 0)
 			return rc;
 		if (*s == '\0') {
@@ -388,7 +699,8 @@ frontmatter_strings(struct frontmatter_walk *w, const char *field,
 }
 
 static int
-frontmatter_read_title(struct frontmatter_walk *w, const yaml_node_t *node)
+frontmatter_read_title(struct frontmatter_walk *w,
+		       const struct frontmatter_node *node)
 {
 	struct episode *ep = w->ep;
 	int rc;
@@ -403,7 +715,8 @@ frontmatter_read_title(struct frontmatter_walk *w, const yaml_node_t *node)
 }
 
 static int
-frontmatter_read_slug(struct frontmatter_walk *w, const yaml_node_t *node)
+frontmatter_read_slug(struct frontmatter_walk *w,
+		      const struct frontmatter_node *node)
 {
 	return frontmatter_string(w, "slug", node, FRONTMATTER_SQUEEZE,
 				  &w->ep->slug);
@@ -411,14 +724,15 @@ frontmatter_read_slug(struct frontmatter_walk *w, const yaml_node_t *node)
 
 static int
 frontmatter_read_description(struct frontmatter_walk *w,
-			     const yaml_node_t *node)
+			     const struct frontmatter_node *node)
 {
 	return frontmatter_string(w, "description", node, FRONTMATTER_DECODE,
 				  &w->description);
 }
 
 static int
-frontmatter_read_show(struct frontmatter_walk *w, const yaml_node_t *node)
+frontmatter_read_show(struct frontmatter_walk *w,
+		      const struct frontmatter_node *node)
 {
 	return frontmatter_string(w, "show", node, FRONTMATTER_SQUEEZE,
 				  &w->ep->show);
@@ -426,18 +740,19 @@ frontmatter_read_show(struct frontmatter_walk *w, const yaml_node_t *node)
 
 /* Keeps the date of publishedAt: "2021-08-25T17:00:00.000Z" or a date. */
 static int
-frontmatter_read_published(struct frontmatter_walk *w, const yaml_node_t *node)
+frontmatter_read_published(struct frontmatter_walk *w,
+			   const struct frontmatter_node *node)
 {
-	const char *v = (const char *)node->data.scalar.value;
+	const char *v = node->value;
 	char quoted[FRONTMATTER_QUOTE_MAX + 8];
 
-	if (node->type != YAML_SCALAR_NODE)
+	if (node->type != FRONTMATTER_SCALAR)
 		return frontmatter_fail(w->err, frontmatter_line(w, node),
 					"publishedAt: expected a date, got %s",
 					frontmatter_kind(node));
 	if (frontmatter_is_null(node))
 		v = "";
-	else if (!frontmatter_is_date(v, node->data.scalar.length)) {
+	else if (!frontmatter_is_date(v, node->length)) {
 		frontmatter_quote(node, quoted, sizeof(quoted));
 		return frontmatter_fail(w->err, frontmatter_line(w, node),
 					"publishedAt: expected a date like "
@@ -451,14 +766,15 @@ frontmatter_read_published(struct frontmatter_walk *w, const yaml_node_t *node)
 }
 
 static int
-frontmatter_read_duration(struct frontmatter_walk *w, const yaml_node_t *node)
+frontmatter_read_duration(struct frontmatter_walk *w,
+			  const struct frontmatter_node *node)
 {
 	return frontmatter_seconds(w, "duration", node, 1, &w->ep->duration);
 }
 
 static int
 frontmatter_read_technologies(struct frontmatter_walk *w,
-			      const yaml_node_t *node)
+			      const struct frontmatter_node *node)
 {
 	return frontmatter_strings(w, "technologies", node,
 				   &w->ep->technologies,
@@ -466,7 +782,8 @@ frontmatter_read_technologies(struct frontmatter_walk *w,
 }
 
 static int
-frontmatter_read_guests(struct frontmatter_walk *w, const yaml_node_t *node)
+frontmatter_read_guests(struct frontmatter_walk *w,
+			const struct frontmatter_node *node)
 {
 	return frontmatter_strings(w, "guests", node, &w->ep->guests,
 				   &w->ep->guest_count);
@@ -478,20 +795,22 @@ frontmatter_read_guests(struct frontmatter_walk *w, const yaml_node_t *node)
  */
 static int
 frontmatter_chapter_keys(struct frontmatter_walk *w, size_t index,
-			 const yaml_node_t *node, yaml_node_t **start,
-			 yaml_node_t **title)
+			 const struct frontmatter_node *node,
+			 const struct frontmatter_node **start,
+			 const struct frontmatter_node **title)
 {
-	yaml_node_pair_t *pair;
+	size_t i, value;
 
-	for (pair = node->data.mapping.pairs.start;
-	     pair < node->data.mapping.pairs.top; pair++) {
-		yaml_node_t *key = yaml_document_get_node(w->doc, pair->key);
-		yaml_node_t **slot = NULL;
+	for (i = frontmatter_first_item(w, node); i < node->next;
+	     i = w->doc->nodes[value].next) {
+		const struct frontmatter_node *key = frontmatter_node_at(w, i);
+		const struct frontmatter_node **slot = NULL;
 		const char *name;
 
-		if (key->type != YAML_SCALAR_NODE)
+		value = w->doc->nodes[i].next;
+		if (key->type != FRONTMATTER_SCALAR)
 			continue;
-		name = (const char *)key->data.scalar.value;
+		name = key->value;
 		if (strcmp(name, "startTime") == 0)
 			slot = start;
 		else if (strcmp(name, "title") == 0)
@@ -502,7 +821,7 @@ frontmatter_chapter_keys(struct frontmatter_walk *w, size_t index,
 			return frontmatter_fail(
 			    w->err, frontmatter_line(w, key),
 			    "chapters[%zu].%s: duplicate key", index, name);
-		*slot = yaml_document_get_node(w->doc, pair->value);
+		*slot = frontmatter_node_at(w, value);
 	}
 	return 0;
 }
@@ -510,15 +829,15 @@ frontmatter_chapter_keys(struct frontmatter_walk *w, size_t index,
 /* Reads chapter number index (from 0) and adds it to the episode. */
 static int
 frontmatter_chapter(struct frontmatter_walk *w, size_t index,
-		    const yaml_node_t *node)
+		    const struct frontmatter_node *node)
 {
-	yaml_node_t *start = NULL, *title = NULL;
-	char field[48];
+	const struct frontmatter_node *start = NULL, *title = NULL;
+	char field[FRONTMATTER_NAME_MAX];
 	long seconds;
 	char *text;
 	int rc;
 
-	if (node->type != YAML_MAPPING_NODE)
+	if (node->type != FRONTMATTER_MAPPING)
 		return frontmatter_fail(w->err, frontmatter_line(w, node),
 					"chapters[%zu]: expected a mapping, "
 					"got %s",
@@ -530,11 +849,11 @@ frontmatter_chapter(struct frontmatter_walk *w, size_t index,
 		return frontmatter_fail(w->err, frontmatter_line(w, node),
 					"chapters[%zu].%s: missing", index,
 					start == NULL ? "startTime" : "title");
-	snprintf(field, sizeof(field), "chapters[%zu].startTime", index);
+	frontmatter_item_name(field, "chapters", index, ".startTime");
 	rc = frontmatter_seconds(w, field, start, 0, &seconds);
 	if (rc < 0)
 		return rc;
-	snprintf(field, sizeof(field), "chapters[%zu].title", index);
+	frontmatter_item_name(field, "chapters", index, ".title");
 	rc = frontmatter_string(
 	    w, field, title, FRONTMATTER_DECODE | FRONTMATTER_SQUEEZE, &text);
 	if (rc < 0)
@@ -550,21 +869,20 @@ frontmatter_chapter(struct frontmatter_walk *w, size_t index,
 }
 
 static int
-frontmatter_read_chapters(struct frontmatter_walk *w, const yaml_node_t *node)
+frontmatter_read_chapters(struct frontmatter_walk *w,
+			  const struct frontmatter_node *node)
 {
-	yaml_node_item_t *item;
+	size_t i, k = 0;
 	int rc;
 
 	if (frontmatter_is_null(node))
 		return 0;
-	if (node->type != YAML_SEQUENCE_NODE)
+	if (node->type != FRONTMATTER_SEQUENCE)
 		return frontmatter_fail(w->err, frontmatter_line(w, node),
 					"chapters: expected a list");
-	for (item = node->data.sequence.items.start;
-	     item < node->data.sequence.items.top; item++) {
-		rc = frontmatter_chapter(
-		    w, (size_t)(item - node->data.sequence.items.start),
-		    yaml_document_get_node(w->doc, *item));
+	for (i = frontmatter_first_item(w, node); i < node->next;
+	     i = w->doc->nodes[i].next) {
+		rc = frontmatter_chapter(w, k++, frontmatter_node_at(w, i));
 		if (rc < 0)
 			return rc;
 	}
@@ -574,7 +892,8 @@ frontmatter_read_chapters(struct frontmatter_walk *w, const yaml_node_t *node)
 /* The keys epsearch reads; all others are ignored. */
 static const struct frontmatter_field {
 	const char *name;
-	int (*read)(struct frontmatter_walk *w, const yaml_node_t *value);
+	int (*read)(struct frontmatter_walk *w,
+		    const struct frontmatter_node *value);
 } frontmatter_fields[] = {
     {"title", frontmatter_read_title},
     {"slug", frontmatter_read_slug},
@@ -592,25 +911,25 @@ static const struct frontmatter_field {
 
 /* Returns the index of the field a key names, or -1. */
 static int
-frontmatter_field_index(const yaml_node_t *key)
+frontmatter_field_index(const struct frontmatter_node *key)
 {
 	size_t k;
 
-	if (key->type != YAML_SCALAR_NODE)
+	if (key->type != FRONTMATTER_SCALAR)
 		return -1;
 	for (k = 0; k < FRONTMATTER_FIELD_COUNT; k++) {
-		if (strcmp((const char *)key->data.scalar.value,
-			   frontmatter_fields[k].name) == 0)
+		if (strcmp(key->value, frontmatter_fields[k].name) == 0)
 			return (int)k;
 	}
 	return -1;
 }
 
 static int
-frontmatter_not_mapping(struct frontmatter_walk *w, const yaml_node_t *root)
+frontmatter_not_mapping(struct frontmatter_walk *w,
+			const struct frontmatter_node *root)
 {
 	const char *what =
-	    root->type == YAML_SEQUENCE_NODE ? "a list" : "a scalar";
+	    root->type == FRONTMATTER_SEQUENCE ? "a list" : "a scalar";
 
 	return frontmatter_fail(w->err, frontmatter_line(w, root),
 				"front matter is %s, expected a mapping", what);
@@ -618,22 +937,24 @@ frontmatter_not_mapping(struct frontmatter_walk *w, const yaml_node_t *root)
 
 /* Reads every known key of the root mapping into the episode. */
 static int
-frontmatter_read(struct frontmatter_walk *w, const yaml_node_t *root)
+frontmatter_read(struct frontmatter_walk *w,
+		 const struct frontmatter_node *root)
 {
 	unsigned seen = 0;
-	yaml_node_pair_t *pair;
+	size_t i, value;
 	int k, rc;
 
 	if (root == NULL)
 		return frontmatter_fail(w->err, w->first_line - 1,
 					"title: missing (the front matter is "
 					"empty)");
-	if (root->type != YAML_MAPPING_NODE)
+	if (root->type != FRONTMATTER_MAPPING)
 		return frontmatter_not_mapping(w, root);
-	for (pair = root->data.mapping.pairs.start;
-	     pair < root->data.mapping.pairs.top; pair++) {
-		yaml_node_t *key = yaml_document_get_node(w->doc, pair->key);
+	for (i = frontmatter_first_item(w, root); i < root->next;
+	     i = w->doc->nodes[value].next) {
+		const struct frontmatter_node *key = frontmatter_node_at(w, i);
 
+		value = w->doc->nodes[i].next;
 		k = frontmatter_field_index(key);
 		if (k < 0)
 			continue;
@@ -642,8 +963,8 @@ frontmatter_read(struct frontmatter_walk *w, const yaml_node_t *root)
 			    w->err, frontmatter_line(w, key),
 			    "%s: duplicate key", frontmatter_fields[k].name);
 		seen |= 1u << k;
-		rc = frontmatter_fields[k].read(
-		    w, yaml_document_get_node(w->doc, pair->value));
+		rc = frontmatter_fields[k].read(w,
+						frontmatter_node_at(w, value));
 		if (rc < 0)
 			return rc;
 	}
@@ -744,28 +1065,30 @@ int
 frontmatter_parse(const char *buf, size_t n, const char *default_slug,
 		  struct episode *ep, struct parse_error *err)
 {
-	struct frontmatter_source src;
+	struct frontmatter_source src = {NULL, 0, 0};
+	struct frontmatter_doc doc;
 	struct frontmatter_walk w;
-	yaml_document_t doc;
 	int rc;
 
 	memset(ep, 0, sizeof(*ep));
 	memset(err, 0, sizeof(*err));
 	rc = frontmatter_locate(buf, n, &src, err);
-	if (rc == 0)
-		rc = frontmatter_check(&src, err);
-	if (rc == 0)
-		rc = frontmatter_load(&src, &doc, err);
 	if (rc < 0)
 		return rc;
+	memset(&doc, 0, sizeof(doc));
+	rc = frontmatter_build(&src, &doc, err);
+	if (rc < 0) {
+		frontmatter_doc_free(&doc);
+		return rc;
+	}
 
 	memset(&w, 0, sizeof(w));
 	w.doc = &doc;
 	w.first_line = src.first_line;
 	w.ep = ep;
 	w.err = err;
-	rc = frontmatter_read(&w, yaml_document_get_root_node(&doc));
-	yaml_document_delete(&doc);
+	rc = frontmatter_read(&w, doc.count > 0 ? &doc.nodes[0] : NULL);
+	frontmatter_doc_free(&doc);
 	if (rc == 0)
 		rc = frontmatter_finish(&w, default_slug);
 	free(w.description);

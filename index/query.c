@@ -4,7 +4,9 @@
  * token is, so a word that holds no token is dropped instead of becoming
  * an empty phrase, and no character the user types can act as syntax.
  */
+#include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -85,13 +87,32 @@ tokenizer_open(sqlite3 *db, struct tokenizer *t)
 	return 0;
 }
 
+/* Grows the three parallel arrays of q by one slot; 0 or -ENOMEM. */
+static int
+query_grow(struct query *q)
+{
+	char **phrases, **terms;
+	int *prefix;
+
+	phrases = realloc(q->phrases, (q->count + 1) * sizeof(*phrases));
+	if (phrases)
+		q->phrases = phrases;
+	terms = realloc(q->terms, (q->count + 1) * sizeof(*terms));
+	if (terms)
+		q->terms = terms;
+	prefix = realloc(q->prefix, (q->count + 1) * sizeof(*prefix));
+	if (prefix)
+		q->prefix = prefix;
+	return phrases && terms && prefix ? 0 : -ENOMEM;
+}
+
 /* Adds the phrase made of the tokens in s[0..n) to q, if it has any. */
 static int
 query_add(struct query *q, struct tokenizer *t, const char *s, size_t n,
 	  int prefix)
 {
 	struct phrase_buf pb = {0};
-	char **grown, *phrase;
+	char *phrase = NULL;
 	int rc;
 
 	rc = t->api.xTokenize(t->tok, &pb, FTS5_TOKENIZE_QUERY, s, (int)n,
@@ -104,24 +125,122 @@ query_add(struct query *q, struct tokenizer *t, const char *s, size_t n,
 		free(pb.text);
 		return -E2BIG;
 	}
-	grown = realloc(q->phrases, (q->count + 1) * sizeof(*grown));
-	phrase = malloc(pb.len + 5);
-	if (grown)
-		q->phrases = grown;
-	if (grown && phrase) {
-		strcpy(phrase, "\"");
-		strcat(strcat(phrase, pb.text), prefix ? "\" *" : "\"");
-		q->phrases[q->count++] = phrase;
-	} else {
-		free(phrase);
+	if (query_grow(q) != 0 ||
+	    asprintf(&phrase, "\"%s\"%s", pb.text, prefix ? " *" : "") < 0) {
+		free(pb.text);
+		return -ENOMEM;
 	}
-	free(pb.text);
-	return grown && phrase ? 0 : -ENOMEM;
+	q->phrases[q->count] = phrase;
+	q->terms[q->count] = pb.text;
+	q->prefix[q->count++] = prefix;
+	return 0;
+}
+
+/* Reads YYYY, YYYY-MM or YYYY-MM-DD into out as YYYY-MM-DD; 0 or -1. */
+static int
+query_date(const char *s, char out[24])
+{
+	int y, m = 1, d = 1, n = 0;
+
+	if (sscanf(s, "%4d%n", &y, &n) != 1 || n != 4)
+		return -1;
+	if (s[4] == '-' && (sscanf(s + 5, "%2d%n", &m, &n) != 1 || n != 2))
+		return -1;
+	if (s[4] == '-' && s[7] == '-' &&
+	    (sscanf(s + 8, "%2d%n", &d, &n) != 1 || n != 2 || s[10]))
+		return -1;
+	if (s[4] && s[4] != '-')
+		return -1;
+	if (s[4] == '-' && s[7] && s[7] != '-')
+		return -1;
+	if (y < 1000 || m < 1 || m > 12 || d < 1 || d > 31)
+		return -1;
+	snprintf(out, 24, "%04d-%02d-%02d", y, m, d);
+	return 0;
+}
+
+static int
+query_set_date(struct query *q, char **slot, const char *name,
+	       const char *value)
+{
+	char date[24];
+
+	if (query_date(value, date) != 0) {
+		snprintf(q->error, sizeof(q->error),
+			 "%s: expected YYYY, YYYY-MM or YYYY-MM-DD, got "
+			 "\"%.60s\"",
+			 name, value);
+		return -EINVAL;
+	}
+	free(*slot);
+	*slot = strdup(date);
+	return *slot ? 0 : -ENOMEM;
+}
+
+int
+query_set_filter(struct query *q, const char *name, const char *value)
+{
+	struct query_filters *f = &q->filters;
+	char **slot;
+
+	if (strcmp(name, "after") == 0)
+		return query_set_date(q, &f->after, name, value);
+	if (strcmp(name, "before") == 0)
+		return query_set_date(q, &f->before, name, value);
+	if (strcmp(name, "show") == 0)
+		slot = &f->show;
+	else if (strcmp(name, "tech") == 0)
+		slot = &f->tech;
+	else if (strcmp(name, "guest") == 0)
+		slot = &f->guest;
+	else
+		return -ENOENT;
+	free(*slot);
+	*slot = strdup(value);
+	return *slot ? 0 : -ENOMEM;
+}
+
+int
+query_has_filters(const struct query *q)
+{
+	const struct query_filters *f = &q->filters;
+
+	return f->show || f->tech || f->guest || f->after || f->before;
+}
+
+/*
+ * A word "name:value" whose name is a filter sets it; returns 1 when it
+ * did, 0 when the word is plain text, or a negative code.
+ */
+static int
+query_filter_word(struct query *q, const char *word, size_t n)
+{
+	const char *colon = memchr(word, ':', n);
+	char name[8], *value;
+	size_t len;
+	int rc;
+
+	if (colon == NULL || colon == word || colon + 1 == word + n)
+		return 0;
+	len = (size_t)(colon - word);
+	if (len >= sizeof(name))
+		return 0;
+	memcpy(name, word, len);
+	name[len] = '\0';
+	for (len = 0; name[len]; len++)
+		name[len] = (char)tolower((unsigned char)name[len]);
+	value = strndup(colon + 1, (size_t)(word + n - colon - 1));
+	if (value == NULL)
+		return -ENOMEM;
+	rc = query_set_filter(q, name, value);
+	free(value);
+	return rc == -ENOENT ? 0 : rc == 0 ? 1 : rc;
 }
 
 /* Finds the next word or quoted phrase at *p; returns 0 at the end. */
 static int
-next_word(const char **p, const char **start, size_t *n, int *prefix)
+next_word(const char **p, const char **start, size_t *n, int *prefix,
+	  int *quoted)
 {
 	const char *s = *p, *e;
 
@@ -129,7 +248,8 @@ next_word(const char **p, const char **start, size_t *n, int *prefix)
 		s++;
 	if (*s == '\0')
 		return 0;
-	if (*s == '"') {
+	*quoted = *s == '"';
+	if (*quoted) {
 		s++;
 		e = strchr(s, '"');
 		if (e == NULL) /* a lone quote: the rest is one phrase */
@@ -147,45 +267,103 @@ next_word(const char **p, const char **start, size_t *n, int *prefix)
 	return 1;
 }
 
+/* Turns phrase i into a prefix phrase ("cache mo" finds mounts). */
+static int
+query_make_prefix(struct query *q, size_t i)
+{
+	char *phrase;
+
+	if (asprintf(&phrase, "\"%s\" *", q->terms[i]) < 0)
+		return -ENOMEM;
+	free(q->phrases[i]);
+	q->phrases[i] = phrase;
+	q->prefix[i] = 1;
+	return 0;
+}
+
+static void query_clear_keeping_error(struct query *q);
+
+/* Refuses input that is too long or not UTF-8; returns its NFC copy. */
+static int
+query_normalize(const char *input, struct query *q, char **text)
+{
+	size_t n = strlen(input);
+
+	if (n > QUERY_MAX_BYTES)
+		return -E2BIG;
+	*text = text_normalize(input, n, NULL);
+	if (*text)
+		return 0;
+	if (text_utf8_valid_prefix(input, n) == n)
+		return -ENOMEM;
+	snprintf(q->error, sizeof(q->error), "q: not valid UTF-8");
+	return -EINVAL;
+}
+
 int
-query_parse(sqlite3 *db, const char *input, struct query *q)
+query_parse(sqlite3 *db, const char *input, int flags, struct query *q)
 {
 	struct tokenizer t = {0};
 	const char *p, *word;
 	char *text;
 	size_t n;
-	int prefix, rc;
+	int prefix, quoted, rc;
 
 	memset(q, 0, sizeof(*q));
-	if (strlen(input) > QUERY_MAX_BYTES)
-		return -E2BIG;
-	text = text_normalize(input, strlen(input), NULL);
-	if (text == NULL)
-		return text_utf8_valid_prefix(input, strlen(input)) <
-				       strlen(input)
-			       ? -EINVAL
-			       : -ENOMEM;
+	rc = query_normalize(input, q, &text);
+	if (rc != 0)
+		return rc;
 	rc = tokenizer_open(db, &t);
-	for (p = text; rc == 0 && next_word(&p, &word, &n, &prefix);)
-		rc = query_add(q, &t, word, n, prefix);
+	for (p = text;
+	     rc == 0 && next_word(&p, &word, &n, &prefix, &quoted);) {
+		if (!quoted)
+			rc = query_filter_word(q, word, n);
+		if (rc == 0)
+			rc = query_add(q, &t, word, n, prefix);
+		else if (rc == 1)
+			rc = 0;
+	}
+	if (rc == 0 && (flags & QUERY_PREFIX_LAST) && q->count &&
+	    !q->prefix[q->count - 1])
+		rc = query_make_prefix(q, q->count - 1);
 	if (t.tok)
 		t.api.xDelete(t.tok);
 	free(text);
 	if (rc != 0)
-		query_clear(q);
+		query_clear_keeping_error(q);
 	return rc;
+}
+
+/* Frees everything in q but its error text. */
+static void
+query_clear_keeping_error(struct query *q)
+{
+	struct query_filters *f = &q->filters;
+	size_t i;
+
+	for (i = 0; i < q->count; i++) {
+		free(q->phrases[i]);
+		free(q->terms[i]);
+	}
+	free(q->phrases);
+	free(q->terms);
+	free(q->prefix);
+	free(f->show);
+	free(f->tech);
+	free(f->guest);
+	free(f->after);
+	free(f->before);
+	q->phrases = q->terms = NULL;
+	q->prefix = NULL;
+	q->count = 0;
+	memset(f, 0, sizeof(*f));
 }
 
 void
 query_clear(struct query *q)
 {
-	size_t i;
-
-	for (i = 0; i < q->count; i++)
-		free(q->phrases[i]);
-	free(q->phrases);
-	q->phrases = NULL;
-	q->count = 0;
+	query_clear_keeping_error(q);
+	q->error[0] = '\0';
 }
 
 char *

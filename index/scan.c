@@ -3,10 +3,10 @@
  * difference, one transaction per call. A file is read only when its
  * mtime or size changed, and parsed only when its content hash changed.
  *
- * The walk does not follow symbolic links to directories, so it cannot
- * loop or leave the tree; a link to a file is followed only when the file
- * lies inside the tree. Hidden entries (".git", editor dotfiles) are not
- * looked at.
+ * Symbolic links are not followed, to directories or to files: the walk
+ * cannot loop or leave the tree, an episode is never indexed twice under
+ * two names, and editors' lock links are passed over. Hidden entries
+ * (".git", editor dotfiles) are not looked at.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "scan.h"
@@ -24,8 +25,9 @@
 struct scan {
 	struct store *st;
 	const char *root;
-	char *real_root; /* root with links resolved, for the inside check */
+	char *real_root; /* root with links resolved */
 	struct scan_report *report;
+	int walking; /* files are being met by a directory walk */
 	char **seen; /* relative paths met by a walk, for the delete pass */
 	size_t seen_count;
 	size_t seen_cap;
@@ -129,6 +131,19 @@ scan_fail(struct scan *sc, const char *rel, const struct file_state *state,
 		sc->report->on_error(sc->report->arg, rel, err);
 }
 
+/* Whether a broken file met by a walk may still be being written. */
+static int
+scan_unsettled(const struct scan *sc, const struct file_state *state)
+{
+	struct timespec now;
+
+	if (!sc->walking || sc->report->on_unsettled == NULL)
+		return 0;
+	clock_gettime(CLOCK_REALTIME, &now);
+	return (long long)now.tv_sec - state->mtime_ns / 1000000000LL <
+	       SCAN_SETTLE_SECONDS;
+}
+
 /* Parses buf and writes the episode or the error. */
 static int
 scan_parse(struct scan *sc, const char *rel, const struct file_state *state,
@@ -143,6 +158,11 @@ scan_parse(struct scan *sc, const char *rel, const struct file_state *state,
 		return -ENOMEM;
 	rc = frontmatter_parse(buf, len, slug, &ep, &err);
 	free(slug);
+	if (rc == -EINVAL && scan_unsettled(sc, state)) {
+		sc->report->unsettled++;
+		sc->report->on_unsettled(sc->report->arg, rel);
+		return 0;
+	}
 	if (rc == -EINVAL) {
 		scan_fail(sc, rel, state, &err, &rc);
 		return rc;
@@ -200,38 +220,23 @@ scan_read(struct scan *sc, const char *rel, const char *full,
 	return rc;
 }
 
-/* Whether a link's target lies inside the tree. */
-static int
-scan_inside_tree(struct scan *sc, const char *full)
-{
-	char *real = realpath(full, NULL);
-	size_t n = strlen(sc->real_root);
-	int inside;
-
-	if (real == NULL)
-		return 0;
-	inside = strncmp(real, sc->real_root, n) == 0 && real[n] == '/';
-	free(real);
-	return inside;
-}
-
 /* Brings one episode file (relative path rel) into the store. */
 static int
 scan_file(struct scan *sc, const char *rel, const struct stat *lst)
 {
 	struct file_state known, state = {0};
-	struct stat sb = *lst;
-	char *full = join_path(sc->root, rel);
+	const struct stat sb = *lst;
+	char *full;
 	int rc, have;
 
+	if (!S_ISREG(sb.st_mode))
+		return store_delete_file(sc->st, rel);
+	full = join_path(sc->root, rel);
 	if (full == NULL)
 		return -ENOMEM;
-	if (S_ISLNK(sb.st_mode) &&
-	    (!scan_inside_tree(sc, full) || stat(full, &sb) != 0)) {
-		free(full);
-		return store_delete_file(sc->st, rel);
-	}
-	sc->report->files++;
+	if (++sc->report->files % SCAN_PROGRESS_EVERY == 0 &&
+	    sc->report->on_progress)
+		sc->report->on_progress(sc->report->arg, sc->report->files);
 	state.mtime_ns = (long long)sb.st_mtim.tv_sec * 1000000000LL +
 			 sb.st_mtim.tv_nsec;
 	state.size = (long long)sb.st_size;
@@ -294,8 +299,7 @@ scan_entry(struct scan *sc, const char *rel, const char *name)
 		rc = 0; /* gone since readdir: nothing to index */
 	} else if (S_ISDIR(sb.st_mode)) {
 		rc = scan_dir(sc, child);
-	} else if ((S_ISREG(sb.st_mode) || S_ISLNK(sb.st_mode)) &&
-		   scan_is_episode_name(name)) {
+	} else if (S_ISREG(sb.st_mode) && scan_is_episode_name(name)) {
 		rc = scan_remember(sc, child);
 		if (rc == 0)
 			rc = scan_file(sc, child, &sb);
@@ -319,8 +323,10 @@ scan_dir(struct scan *sc, const char *rel)
 	free(full);
 	if (dir == NULL)
 		return 0; /* vanished or unreadable: its files stay unknown */
+	sc->walking++;
 	while (rc == 0 && (de = readdir(dir)) != NULL)
 		rc = scan_entry(sc, rel, de->d_name);
+	sc->walking--;
 	closedir(dir);
 	return rc;
 }
@@ -348,7 +354,8 @@ stale_collect(void *arg, const char *path)
 
 	if (n && (strncmp(path, s->prefix, n) != 0 || path[n] != '/'))
 		return 0;
-	if (bsearch(&path, s->sc->seen, s->sc->seen_count, sizeof(char *),
+	if (s->sc->seen_count &&
+	    bsearch(&path, s->sc->seen, s->sc->seen_count, sizeof(char *),
 		    compare_strings))
 		return 0;
 	grown = realloc(s->paths, (s->count + 1) * sizeof(*grown));
@@ -368,7 +375,9 @@ scan_drop_unseen(struct scan *sc, const char *prefix)
 	size_t i;
 	int rc;
 
-	qsort(sc->seen, sc->seen_count, sizeof(char *), compare_strings);
+	if (sc->seen_count)
+		qsort(sc->seen, sc->seen_count, sizeof(char *),
+		      compare_strings);
 	rc = store_each_path(sc->st, stale_collect, &s);
 	for (i = 0; i < s.count; i++) {
 		if (rc == 0)

@@ -20,8 +20,24 @@ struct scan_report {
 	/* Called once per file that newly fails; may be NULL. */
 	void (*on_error)(void *arg, const char *path,
 			 const struct parse_error *err);
+	/* Called with files after every SCAN_PROGRESS_EVERY files looked
+	 * at; may be NULL. Both callbacks get arg, on the scanning thread. */
+	void (*on_progress)(void *arg, long files);
+	/*
+	 * Called for a file met by walking a directory that cannot be used
+	 * and changed under SCAN_SETTLE_SECONDS ago: likely still being
+	 * written (a copy in progress). Its error is not recorded; the
+	 * caller looks again later. NULL: such errors are recorded at once.
+	 */
+	void (*on_unsettled)(void *arg, const char *path);
+	long unsettled;
 	void *arg;
 };
+
+#define SCAN_PROGRESS_EVERY 200
+
+/* A file changed this recently may still be being written. */
+#define SCAN_SETTLE_SECONDS 2
 
 /* Largest file read as an episode; a larger one is refused. */
 #define SCAN_MAX_FILE_SIZE (8L * 1024 * 1024)

@@ -5,152 +5,127 @@
  * episode's title or its episode's tags, and at least one of them in its
  * own text: "buildkit cache" finds the caching chapters of the BuildKit
  * episode, while "buildkit" alone finds the episode, not each chapter.
- * Moments are scored by bm25 over those three columns and grouped into
- * episodes, which rank by their best moment; ties go to the newer one.
+ *
+ * Score: bm25 over those three columns (the moment's own words weigh
+ * most), raised by epsearch_fit (rank.c): the more query words in the
+ * moment's own text, the better, and better still when they stand there
+ * as typed. Moments gather into episodes (hits.c), which rank by their
+ * best moment. A query of filters alone lists the matching episodes,
+ * newest first.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "hits.h"
+#include "markup.h"
 #include "query.h"
+#include "rank.h"
 #include "search.h"
+#include "suggest.h"
 #include "timestamp.h"
 
-/* Column weights of bm25: the moment's own words count most. */
+/* Column weights of bm25, and how much a good fit multiplies it. */
 #define WEIGHT_TEXT "1.0"
 #define WEIGHT_TITLE "0.5"
 #define WEIGHT_TAGS "0.3"
+#define FIT_BOOST "1.0"
 
-static const char search_sql[] =
+/* The longest snippet of a description when no word of it matched. */
+#define LEAD_BYTES 160
+
+/* ?2 .. ?6 are the filters: show, tech, guest, after, before. */
+#define FILTERS_SQL                                                         \
+	" AND (?2 IS NULL OR epsearch_squash(e.show) = epsearch_squash(?2))" \
+	" AND (?3 IS NULL OR instr(char(10) ||"                             \
+	" epsearch_squash(e.technologies) || char(10),"                     \
+	" char(10) || epsearch_squash(?3) || char(10)) > 0)"                \
+	" AND (?4 IS NULL OR"                                               \
+	" instr(epsearch_squash(e.guests), epsearch_squash(?4)) > 0)"        \
+	" AND (?5 IS NULL OR e.published >= ?5)"                            \
+	" AND (?6 IS NULL OR (e.published <> '' AND e.published < ?6))"
+
+static const char match_sql[] =
 	"SELECT m.id, m.file_id, m.kind, m.start, m.end,"
 	" bm25(moment_text, " WEIGHT_TEXT ", " WEIGHT_TITLE ", " WEIGHT_TAGS
-	"), e.published"
+	") * (1 + " FIT_BOOST " * epsearch_fit(moment_text, ?7)),"
+	" e.published"
 	" FROM moment_text JOIN moments m ON m.id = moment_text.rowid"
 	" JOIN episodes e ON e.file_id = m.file_id"
-	" WHERE moment_text MATCH ?1";
+	" WHERE moment_text MATCH ?1" FILTERS_SQL;
 
-static const char text_sql[] =
+static const char browse_sql[] =
+	"SELECT m.id, m.file_id, m.kind, m.start, m.end, 0.0, e.published"
+	" FROM moments m JOIN episodes e ON e.file_id = m.file_id"
+	" WHERE m.kind = 0 AND ?1 IS NULL" FILTERS_SQL;
+
+/* A moment's words, marked where they match ?1. */
+static const char marked_sql[] =
 	"SELECT CASE WHEN ?3 = 0"
-	" THEN snippet(moment_text, 0, '', '', '…', 24)"
-	" ELSE text END, title FROM moment_text"
-	" WHERE moment_text MATCH ?1 AND rowid = ?2";
+	" THEN snippet(moment_text, 0, char(1), char(2), '…', 24)"
+	" ELSE highlight(moment_text, 0, char(1), char(2)) END, title"
+	" FROM moment_text WHERE moment_text MATCH ?1 AND rowid = ?2";
+
+/* A moment's words as they are (MATCH cannot stand in an OR). */
+static const char plain_sql[] =
+	"SELECT text, title FROM moment_text WHERE rowid = ?2 AND ?3 >= 0";
 
 static const char episode_sql[] =
-	"SELECT e.slug, e.title, e.show, e.published, f.path"
+	"SELECT e.slug, e.title, e.show, e.published, f.path,"
+	" (SELECT id FROM moments WHERE file_id = e.file_id AND kind = 0)"
 	" FROM episodes e JOIN files f ON f.id = e.file_id"
 	" WHERE e.file_id = ?1";
 
-static const char *const kind_names[] = {
-	[MOMENT_EPISODE] = "episode",
-	[MOMENT_CHAPTER] = "chapter",
-	[MOMENT_TIMELINE] = "timeline",
+static const char *const kind_names[] = {"episode", "chapter", "timeline"};
+
+/* The statements and expressions of one search's answer. */
+struct answer {
+	sqlite3 *db;
+	const char *expr;     /* the MATCH expression, NULL when browsing */
+	char *any_expr;	      /* any word in the text: for episode snippets */
+	sqlite3_stmt *marked; /* marked_sql */
+	sqlite3_stmt *plain;  /* plain_sql */
+	sqlite3_stmt *episode; /* episode_sql */
 };
 
-struct found_moment {
-	sqlite3_int64 id;
-	int kind;
-	long start; /* MOMENT_NO_TIME when NULL */
-	long end;
-	double score; /* bm25: lower is better */
-};
-
-/* One matching episode and its moments, in the order they were met. */
-struct found_episode {
-	sqlite3_int64 file_id;
-	char published[16];
-	double best;
-	struct found_moment *moments;
-	size_t count;
-	size_t cap;
-};
-
-/* All matching episodes, with an open-addressing map from file id. */
-struct found {
-	struct found_episode *episodes;
-	size_t count;
-	size_t cap;
-	size_t *slots; /* index + 1 into episodes; 0 is empty */
-	size_t slot_count;
-};
-
-static int
-found_grow_slots(struct found *f)
-{
-	size_t i, j, n = f->slot_count ? f->slot_count * 2 : 64;
-	size_t *slots = calloc(n, sizeof(*slots));
-
-	if (slots == NULL)
-		return -ENOMEM;
-	for (i = 0; i < f->count; i++) {
-		j = (size_t)f->episodes[i].file_id & (n - 1);
-		while (slots[j])
-			j = (j + 1) & (n - 1);
-		slots[j] = i + 1;
-	}
-	free(f->slots);
-	f->slots = slots;
-	f->slot_count = n;
-	return 0;
-}
-
-/* Finds or adds the episode of file_id; NULL when memory ran out. */
-static struct found_episode *
-found_episode(struct found *f, sqlite3_int64 file_id)
-{
-	struct found_episode *grown;
-	size_t j;
-
-	if ((f->count + 1) * 2 > f->slot_count && found_grow_slots(f) != 0)
-		return NULL;
-	j = (size_t)file_id & (f->slot_count - 1);
-	for (; f->slots[j]; j = (j + 1) & (f->slot_count - 1))
-		if (f->episodes[f->slots[j] - 1].file_id == file_id)
-			return &f->episodes[f->slots[j] - 1];
-
-	if (f->count == f->cap) {
-		f->cap = f->cap ? f->cap * 2 : 32;
-		grown = realloc(f->episodes, f->cap * sizeof(*grown));
-		if (grown == NULL)
-			return NULL;
-		f->episodes = grown;
-	}
-	f->slots[j] = f->count + 1;
-	grown = &f->episodes[f->count++];
-	memset(grown, 0, sizeof(*grown));
-	grown->file_id = file_id;
-	grown->best = INFINITY;
-	return grown;
-}
-
-static int
-episode_add(struct found_episode *ep, const struct found_moment *m)
-{
-	struct found_moment *grown;
-
-	if (ep->count == ep->cap) {
-		ep->cap = ep->cap ? ep->cap * 2 : 8;
-		grown = realloc(ep->moments, ep->cap * sizeof(*grown));
-		if (grown == NULL)
-			return -ENOMEM;
-		ep->moments = grown;
-	}
-	ep->moments[ep->count++] = *m;
-	if (m->score < ep->best)
-		ep->best = m->score;
-	return 0;
-}
-
+/* epsearch_squash(x): x lowercased with ASCII punctuation and spaces
+ * dropped, newlines kept, so "Rawkode Live" equals "rawkode-live". */
 static void
-found_clear(struct found *f)
+squash_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
-	size_t i;
+	const unsigned char *s = sqlite3_value_text(argv[0]);
+	char *out, *p;
 
-	for (i = 0; i < f->count; i++)
-		free(f->episodes[i].moments);
-	free(f->episodes);
-	free(f->slots);
-	memset(f, 0, sizeof(*f));
+	if (s == NULL) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	out = p = sqlite3_malloc(sqlite3_value_bytes(argv[0]) + 1);
+	if (out == NULL) {
+		sqlite3_result_error_nomem(ctx);
+		return;
+	}
+	for (; *s; s++)
+		if (*s >= 0x80 || isalnum(*s) || *s == '\n')
+			*p++ = (char)tolower(*s);
+	*p = '\0';
+	sqlite3_result_text(ctx, out, (int)(p - out), sqlite3_free);
+}
+
+int
+search_attach(struct store *st)
+{
+	sqlite3 *db = store_db(st);
+	int rc = rank_register(db);
+
+	if (rc != 0)
+		return rc;
+	rc = sqlite3_create_function(db, "epsearch_squash", 1,
+				     SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+				     squash_fn, NULL, NULL);
+	return rc == SQLITE_OK ? 0 : -ENOMEM;
 }
 
 static long
@@ -161,67 +136,51 @@ column_time(sqlite3_stmt *stmt, int col)
 	return (long)sqlite3_column_int64(stmt, col);
 }
 
-/* Reads one result row into the found set. */
-static int
-found_row(struct found *f, sqlite3_stmt *stmt)
-{
-	struct found_moment m;
-	struct found_episode *ep;
-	const char *published;
-
-	m.id = sqlite3_column_int64(stmt, 0);
-	m.kind = sqlite3_column_int(stmt, 2);
-	m.start = column_time(stmt, 3);
-	m.end = column_time(stmt, 4);
-	m.score = sqlite3_column_double(stmt, 5);
-	ep = found_episode(f, sqlite3_column_int64(stmt, 1));
-	if (ep == NULL)
-		return -ENOMEM;
-	published = (const char *)sqlite3_column_text(stmt, 6);
-	if (ep->count == 0 && published)
-		snprintf(ep->published, sizeof(ep->published), "%s",
-			 published);
-	return episode_add(ep, &m);
-}
-
-static int
-compare_moments(const void *a, const void *b)
-{
-	const struct found_moment *x = a, *y = b;
-
-	if (x->score != y->score)
-		return x->score < y->score ? -1 : 1;
-	return x->start < y->start ? -1 : x->start > y->start;
-}
-
-/* Best episode first; on a tie the newer one, then the lower id. */
-static int
-compare_episodes(const void *a, const void *b)
-{
-	const struct found_episode *x = a, *y = b;
-	int c;
-
-	if (x->best != y->best)
-		return x->best < y->best ? -1 : 1;
-	c = strcmp(y->published, x->published);
-	if (c != 0)
-		return c;
-	return x->file_id < y->file_id ? -1 : x->file_id > y->file_id;
-}
-
 static void
-found_sort(struct found *f)
+bind_filters(sqlite3_stmt *stmt, const struct query_filters *f)
 {
-	size_t i;
-
-	for (i = 0; i < f->count; i++)
-		qsort(f->episodes[i].moments, f->episodes[i].count,
-		      sizeof(struct found_moment), compare_moments);
-	qsort(f->episodes, f->count, sizeof(struct found_episode),
-	      compare_episodes);
+	sqlite3_bind_text(stmt, 2, f->show, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, f->tech, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 4, f->guest, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 5, f->after, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 6, f->before, -1, SQLITE_STATIC);
 }
 
-/* Builds the MATCH expression described at the top of this file. */
+/* Reads every matching moment into h. */
+static int
+search_collect(sqlite3 *db, const char *expr, const struct query *q,
+	       struct hits *h)
+{
+	struct hit_moment m;
+	sqlite3_stmt *stmt;
+	int rc;
+
+	rc = sqlite3_prepare_v2(db, expr ? match_sql : browse_sql, -1, &stmt,
+				NULL);
+	if (rc != SQLITE_OK)
+		return -EIO;
+	sqlite3_bind_text(stmt, 1, expr, -1, SQLITE_STATIC);
+	bind_filters(stmt, &q->filters);
+	if (expr)
+		sqlite3_bind_int(stmt, 7, (int)q->count);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		m.id = sqlite3_column_int64(stmt, 0);
+		m.kind = sqlite3_column_int(stmt, 2);
+		m.start = column_time(stmt, 3);
+		m.end = column_time(stmt, 4);
+		m.score = sqlite3_column_double(stmt, 5);
+		if (hits_add(h, sqlite3_column_int64(stmt, 1),
+			     (const char *)sqlite3_column_text(stmt, 6),
+			     &m) != 0)
+			break;
+	}
+	sqlite3_finalize(stmt);
+	if (rc == SQLITE_ROW)
+		return -ENOMEM;
+	return rc == SQLITE_DONE ? 0 : -EIO;
+}
+
+/* The MATCH expression described at the top of this file. */
 static char *
 search_expression(const struct query *q)
 {
@@ -235,25 +194,6 @@ search_expression(const struct query *q)
 	free(all);
 	free(any);
 	return expr;
-}
-
-static int
-search_collect(sqlite3 *db, const char *expr, struct found *f)
-{
-	sqlite3_stmt *stmt;
-	int rc;
-
-	rc = sqlite3_prepare_v2(db, search_sql, -1, &stmt, NULL);
-	if (rc != SQLITE_OK)
-		return -EIO;
-	sqlite3_bind_text(stmt, 1, expr, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
-		if (found_row(f, stmt) != 0)
-			break;
-	sqlite3_finalize(stmt);
-	if (rc == SQLITE_ROW)
-		return -ENOMEM;
-	return rc == SQLITE_DONE ? 0 : -EIO;
 }
 
 static json_t *
@@ -272,45 +212,88 @@ json_timestamp(long seconds)
 	return json_string(timestamp_format(seconds, buf));
 }
 
-/*
- * The moment's words: its text, or for a whole episode a snippet of its
- * description. An episode's indexed text opens with its title, which the
- * hit already shows, so a snippet that starts there skips it.
- */
-static json_t *
-moment_text(sqlite3_stmt *stmt, const char *expr, const struct found_moment *m)
+/* Cuts text to about LEAD_BYTES at a space, adding an ellipsis. */
+static void
+cut_lead(char *text)
 {
-	const char *text = "", *title;
+	size_t n = strlen(text);
+	char *space;
+
+	if (n <= LEAD_BYTES)
+		return;
+	text[LEAD_BYTES] = '\0';
+	space = strrchr(text, ' ');
+	strcpy(space && space > text ? space : text + LEAD_BYTES, "…");
+}
+
+/*
+ * Reads the marked words of a moment (id, kind) with expr, skipping the
+ * episode title that opens an episode's own text. Returns a new string.
+ */
+static char *
+answer_marked(struct answer *a, const char *expr, sqlite3_int64 id,
+	      int kind)
+{
+	sqlite3_stmt *stmt = expr ? a->marked : a->plain;
+	const char *text, *title;
+	char *copy = NULL;
 	size_t n;
 
-	sqlite3_bind_text(stmt, 1, expr, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(stmt, 2, m->id);
-	sqlite3_bind_int(stmt, 3, m->kind);
-	if (sqlite3_step(stmt) != SQLITE_ROW || !sqlite3_column_text(stmt, 0))
-		return json_string("");
-	text = (const char *)sqlite3_column_text(stmt, 0);
-	title = (const char *)sqlite3_column_text(stmt, 1);
-	n = title ? strlen(title) : 0;
-	if (m->kind == MOMENT_EPISODE && n && strncmp(text, title, n) == 0 &&
-	    (text[n] == '\n' || text[n] == ' '))
-		text += n + 1;
-	return json_stringn_nocheck(text, strlen(text));
+	if (expr)
+		sqlite3_bind_text(stmt, 1, expr, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 2, id);
+	sqlite3_bind_int(stmt, 3, kind);
+	if (sqlite3_step(stmt) == SQLITE_ROW &&
+	    (text = (const char *)sqlite3_column_text(stmt, 0))) {
+		title = (const char *)sqlite3_column_text(stmt, 1);
+		n = title ? strlen(title) : 0;
+		if (kind == 0 && n && strncmp(text, title, n) == 0 &&
+		    (text[n] == '\n' || text[n] == ' '))
+			text += n + 1;
+		copy = strdup(text);
+	}
+	sqlite3_reset(stmt);
+	if (copy && (expr == NULL || kind == 0) && strstr(copy, MARK_OPEN) ==
+							   NULL)
+		cut_lead(copy);
+	return copy ? copy : strdup("");
+}
+
+/* Sets key to the plain text and hkey to the HTML of marked. */
+static int
+json_set_marked(json_t *obj, const char *key, const char *hkey,
+		const char *marked)
+{
+	char *plain = markup_plain(marked), *html = markup_html(marked);
+	int rc = -ENOMEM;
+
+	if (plain && html) {
+		if (key)
+			json_object_set_new(obj, key, json_string(plain));
+		json_object_set_new(obj, hkey, json_string(html));
+		rc = 0;
+	}
+	free(plain);
+	free(html);
+	return rc;
 }
 
 static json_t *
-moment_json(sqlite3_stmt *text_stmt, const char *expr,
-	    const struct found_moment *m)
+moment_json(struct answer *a, const struct hit_moment *m)
 {
-	json_t *text = moment_text(text_stmt, expr, m);
+	char *marked = answer_marked(a, a->expr, m->id, m->kind);
+	json_t *obj;
 
-	sqlite3_reset(text_stmt);
-	return json_pack("{s:o, s:o, s:o, s:s, s:o, s:f}",
-			 "start", json_time(m->start),
-			 "end", json_time(m->end),
-			 "timestamp", json_timestamp(m->start),
-			 "kind", kind_names[m->kind],
-			 "text", text,
-			 "score", round(-m->score * 1000) / 1000);
+	obj = json_pack("{s:o, s:o, s:o, s:s, s:f}",
+			"start", json_time(m->start),
+			"end", json_time(m->end),
+			"timestamp", json_timestamp(m->start),
+			"kind", kind_names[m->kind],
+			"score", round(-m->score * 1000) / 1000);
+	if (obj && marked)
+		json_set_marked(obj, "text", "highlight", marked);
+	free(marked);
+	return obj;
 }
 
 static const char *
@@ -321,56 +304,94 @@ column_string(sqlite3_stmt *stmt, int col)
 	return s ? s : "";
 }
 
-/* The hit object of one episode, without its moments. */
-static json_t *
-hit_json(sqlite3_stmt *stmt, const struct found_episode *ep)
+/* The episode's description around its matching words, as HTML. */
+static void
+hit_snippet(struct answer *a, json_t *hit, sqlite3_int64 episode_id)
 {
-	json_t *hit = NULL;
+	char *marked = answer_marked(a, a->any_expr, episode_id, 0);
 
-	sqlite3_bind_int64(stmt, 1, ep->file_id);
-	if (sqlite3_step(stmt) == SQLITE_ROW)
-		hit = json_pack("{s:s, s:s, s:s, s:s, s:s, s:f, s:[]}",
-				"slug", column_string(stmt, 0),
-				"title", column_string(stmt, 1),
-				"show", column_string(stmt, 2),
-				"published", column_string(stmt, 3),
-				"path", column_string(stmt, 4),
-				"score", round(-ep->best * 1000) / 1000,
-				"moments");
-	sqlite3_reset(stmt);
+	if (marked && *marked == '\0') { /* no word in it: its opening */
+		free(marked);
+		marked = answer_marked(a, NULL, episode_id, 0);
+	}
+	if (marked)
+		json_set_marked(hit, NULL, "snippet", marked);
+	free(marked);
+}
+
+/* The hit object of one episode, moments included. */
+static json_t *
+hit_json(struct answer *a, const struct hit *h)
+{
+	sqlite3_int64 episode_id;
+	json_t *hit = NULL, *moments;
+	size_t i;
+
+	sqlite3_bind_int64(a->episode, 1, h->file_id);
+	if (sqlite3_step(a->episode) == SQLITE_ROW)
+		hit = json_pack("{s:s, s:s, s:s, s:s, s:s, s:f}",
+				"slug", column_string(a->episode, 0),
+				"title", column_string(a->episode, 1),
+				"show", column_string(a->episode, 2),
+				"published", column_string(a->episode, 3),
+				"path", column_string(a->episode, 4),
+				"score", round(-h->best * 1000) / 1000);
+	episode_id = sqlite3_column_int64(a->episode, 5);
+	sqlite3_reset(a->episode);
+	if (hit == NULL)
+		return NULL;
+	hit_snippet(a, hit, episode_id);
+	moments = json_array();
+	for (i = 0; i < h->count && i < SEARCH_MAX_MOMENTS; i++)
+		json_array_append_new(moments, moment_json(a, &h->moments[i]));
+	json_object_set_new(hit, "moments", moments);
 	return hit;
 }
 
 static int
-hits_json(sqlite3 *db, const char *expr, const struct found *f,
-	  const struct search_request *req, json_t *hits)
+answer_open(struct answer *a, sqlite3 *db, const char *expr,
+	    const struct query *q)
 {
-	sqlite3_stmt *ep_stmt = NULL, *text_stmt = NULL;
-	size_t i, j, last;
-	json_t *hit;
-	int rc = -EIO;
+	char *any = q->count ? query_join(q, "OR") : NULL;
 
-	if (sqlite3_prepare_v2(db, episode_sql, -1, &ep_stmt, NULL) ||
-	    sqlite3_prepare_v2(db, text_sql, -1, &text_stmt, NULL))
-		goto finalize;
-	last = (size_t)req->offset + (size_t)req->limit;
-	for (i = (size_t)req->offset; i < f->count && i < last; i++) {
-		hit = hit_json(ep_stmt, &f->episodes[i]);
+	memset(a, 0, sizeof(*a));
+	a->db = db;
+	a->expr = expr;
+	if (any && asprintf(&a->any_expr, "text : (%s)", any) < 0)
+		a->any_expr = NULL;
+	free(any);
+	if (q->count && a->any_expr == NULL)
+		return -ENOMEM;
+	if (sqlite3_prepare_v2(db, marked_sql, -1, &a->marked, NULL) ||
+	    sqlite3_prepare_v2(db, plain_sql, -1, &a->plain, NULL) ||
+	    sqlite3_prepare_v2(db, episode_sql, -1, &a->episode, NULL))
+		return -EIO;
+	return 0;
+}
+
+static void
+answer_close(struct answer *a)
+{
+	sqlite3_finalize(a->marked);
+	sqlite3_finalize(a->plain);
+	sqlite3_finalize(a->episode);
+	free(a->any_expr);
+}
+
+static int
+hits_json(struct answer *a, const struct hits *h,
+	  const struct search_request *req, json_t *out)
+{
+	size_t i, last = (size_t)req->offset + (size_t)req->limit;
+	json_t *hit;
+
+	for (i = (size_t)req->offset; i < h->count && i < last; i++) {
+		hit = hit_json(a, &h->items[i]);
 		if (hit == NULL)
-			goto finalize;
-		for (j = 0; j < f->episodes[i].count &&
-			    j < SEARCH_MAX_MOMENTS; j++)
-			json_array_append_new(
-				json_object_get(hit, "moments"),
-				moment_json(text_stmt, expr,
-					    &f->episodes[i].moments[j]));
-		json_array_append_new(hits, hit);
+			return -EIO;
+		json_array_append_new(out, hit);
 	}
-	rc = 0;
-finalize:
-	sqlite3_finalize(ep_stmt);
-	sqlite3_finalize(text_stmt);
-	return rc;
+	return 0;
 }
 
 /* Sets *errmsg once: the first failure explains the search's. */
@@ -384,21 +405,65 @@ search_fail(char **errmsg, int rc, const char *what, sqlite3 *db)
 	return rc;
 }
 
-/* Reads the user's words into q, explaining a refusal in *errmsg. */
+/* Sets a filter given as a request parameter over the query's own. */
 static int
-search_query(sqlite3 *db, const char *input, struct query *q, char **errmsg)
+search_param(struct query *q, const char *name, const char *value)
 {
-	int rc = query_parse(db, input, q);
-	const char *why = NULL;
+	return value ? query_set_filter(q, name, value) : 0;
+}
 
-	if (rc == -EINVAL)
-		why = "q: not valid UTF-8";
-	else if (rc == -E2BIG)
-		why = "q: longer than 32 words or 1024 bytes";
-	if (why && errmsg && *errmsg == NULL)
-		*errmsg = strdup(why);
+/* Reads the user's words and filters into q, explaining a refusal. */
+static int
+search_query(sqlite3 *db, const struct search_request *req, struct query *q,
+	     char **errmsg)
+{
+	int rc = query_parse(db, req->query,
+			     req->prefix ? QUERY_PREFIX_LAST : 0, q);
+
+	if (rc == 0)
+		rc = search_param(q, "show", req->show);
+	if (rc == 0)
+		rc = search_param(q, "tech", req->tech);
+	if (rc == 0)
+		rc = search_param(q, "guest", req->guest);
+	if (rc == 0)
+		rc = search_param(q, "after", req->after);
+	if (rc == 0)
+		rc = search_param(q, "before", req->before);
+	if (rc == -EINVAL && errmsg)
+		*errmsg = strdup(q->error);
+	else if (rc == -E2BIG && errmsg)
+		*errmsg = strdup("q: longer than 32 words or 1024 bytes");
 	else if (rc != 0)
 		search_fail(errmsg, rc, "parse the query", db);
+	return rc;
+}
+
+/* Finds, ranks and writes the hits; fills *total. */
+static int
+search_answer(sqlite3 *db, const struct query *q,
+	      const struct search_request *req, json_t *out, size_t *total)
+{
+	struct hits h = {0};
+	struct answer a;
+	char *expr = q->count ? search_expression(q) : NULL;
+	int rc = 0;
+
+	*total = 0;
+	if (q->count && expr == NULL)
+		return -ENOMEM;
+	if (expr || query_has_filters(q))
+		rc = search_collect(db, expr, q, &h);
+	if (rc == 0) {
+		hits_rank(&h, SEARCH_FOLD_SECONDS);
+		*total = h.count;
+		rc = answer_open(&a, db, expr, q);
+		if (rc == 0)
+			rc = hits_json(&a, &h, req, out);
+		answer_close(&a);
+	}
+	hits_clear(&h);
+	free(expr);
 	return rc;
 }
 
@@ -407,36 +472,26 @@ search_run(struct store *st, const struct search_request *req, json_t **out,
 	   char **errmsg)
 {
 	sqlite3 *db = store_db(st);
+	json_t *hits = json_array(), *suggestions = NULL;
 	struct query q;
-	struct found f = {0};
-	char *expr = NULL;
-	json_t *hits = json_array();
+	size_t total = 0;
 	int rc;
 
 	*out = NULL;
 	if (errmsg)
 		*errmsg = NULL;
-	rc = search_query(db, req->query, &q, errmsg);
-	if (rc != 0)
-		goto free_hits;
-	expr = search_expression(&q);
-	if (q.count && expr == NULL)
-		rc = search_fail(errmsg, -ENOMEM, "build the query", db);
-	if (expr && rc == 0)
-		rc = search_collect(db, expr, &f);
-	if (rc == 0) {
-		found_sort(&f);
-		rc = hits_json(db, expr, &f, req, hits);
-	}
+	rc = search_query(db, req, &q, errmsg);
+	if (rc == 0)
+		rc = search_answer(db, &q, req, hits, &total);
+	if (rc == 0 && total == 0 && q.count)
+		rc = suggest_queries(db, &q, &suggestions);
 	if (rc != 0)
 		search_fail(errmsg, rc, "search the index", db);
 	else
-		*out = json_pack("{s:s, s:I, s:O}", "query", req->query,
-				 "total", (json_int_t)f.count, "hits", hits);
-	found_clear(&f);
-	free(expr);
+		*out = json_pack("{s:s, s:I, s:O, s:o*}", "query", req->query,
+				 "total", (json_int_t)total, "hits", hits,
+				 "suggestions", suggestions);
 	query_clear(&q);
-free_hits:
 	json_decref(hits);
 	return rc == 0 && *out == NULL ? -ENOMEM : rc;
 }

@@ -1,7 +1,7 @@
 /*
  * store.c: the SQLite FTS5 index and every SQL statement that writes it.
  *
- * Schema (version 2):
+ * Schema (version 3):
  *
  *   files(id, path UNIQUE, mtime_ns, size, hash, error_line, error_message)
  *       one row per episode file the scanner has seen; path is relative to
@@ -16,6 +16,7 @@
  *       text is the moment's own words (an episode's title and
  *       description for kind 0); title the episode title; tags its show,
  *       technologies and guests.
+ *   moment_vocab fts5vocab over moment_text: its terms, for suggestions.
  *
  * FTS5 flushes its pending terms at the start of every statement that
  * writes it, so a batch that wrote it row by row would leave thousands of
@@ -33,7 +34,7 @@
 
 #include "store.h"
 
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 
 static const char store_schema[] =
 	"CREATE TABLE IF NOT EXISTS meta("
@@ -54,7 +55,9 @@ static const char store_schema[] =
 	"CREATE INDEX IF NOT EXISTS moments_by_file ON moments(file_id);"
 	"CREATE VIRTUAL TABLE IF NOT EXISTS moment_text USING fts5("
 	" text, title, tags,"
-	" tokenize = 'porter unicode61 remove_diacritics 2');";
+	" tokenize = 'porter unicode61 remove_diacritics 2');"
+	"CREATE VIRTUAL TABLE IF NOT EXISTS moment_vocab"
+	" USING fts5vocab(moment_text, 'row');";
 
 /* The writer's staging tables; see the top of this file. */
 static const char store_staging[] =
@@ -231,7 +234,7 @@ store_prepare_schema(sqlite3 *db)
 	if (version != 0)
 		return -EPROTO;
 	rc = sqlite3_exec(db,
-			  "INSERT INTO meta VALUES('schema', 2)", NULL, NULL,
+			  "INSERT INTO meta VALUES('schema', 3)", NULL, NULL,
 			  NULL);
 	return store_code(rc);
 }

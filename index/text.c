@@ -12,6 +12,12 @@
 
 #include "text.h"
 
+/* A growing NUL-terminated string: len bytes used of capacity. */
+struct text_buffer {
+	char *s;
+	size_t len, capacity;
+};
+
 size_t
 text_utf8_valid_prefix(const char *s, size_t n)
 {
@@ -34,35 +40,71 @@ text_utf8_valid_prefix(const char *s, size_t n)
 	return n;
 }
 
+/* Whether c is a control character that text_normalize() blanks. */
+static int
+text_is_ascii_control(unsigned char c)
+{
+	return (c < 0x20 && c != '\n' && c != '\t') || c == 0x7f;
+}
+
 /*
- * Copies the n valid UTF-8 bytes at s into a new string with every control
- * character but newline and tab replaced by one space. Sets *ascii when no
- * byte of the copy is above 0x7f. Returns NULL when memory ran out.
+ * Returns how many of the n bytes at s are printable ASCII or newline or
+ * tab, before any other byte: the text text_normalize() copies unchanged.
+ */
+static size_t
+text_printable_prefix(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if ((p[i] < 0x20 || p[i] >= 0x7f) && p[i] != '\n' &&
+		    p[i] != '\t')
+			break;
+	}
+	return i;
+}
+
+/*
+ * Copies the n bytes at s into a new string with every control character
+ * but newline and tab replaced by one space. Sets *ascii when no byte of
+ * the copy is above 0x7f. Returns NULL when s is not valid UTF-8 (with
+ * *bad_offset set where it breaks) or memory ran out (*bad_offset is n).
  */
 static char *
-text_replace_controls(const char *s, size_t n, int *ascii)
+text_replace_controls(const char *s, size_t n, int *ascii, size_t *bad_offset)
 {
 	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
-	char *out, *w;
-	size_t i = 0;
+	char *out = malloc(n + 1), *w = out;
+	size_t i = text_printable_prefix(s, n);
 
-	out = w = malloc(n + 1);
+	*bad_offset = n;
 	if (out == NULL)
 		return NULL;
 	*ascii = 1;
+	memcpy(w, s, i);
+	w += i;
 	while (i < n) {
 		utf8proc_int32_t cp;
 		utf8proc_ssize_t len;
 
+		if (p[i] < 0x80) {
+			*w++ = text_is_ascii_control(p[i]) ? ' ' : s[i];
+			i++;
+			continue;
+		}
 		len = utf8proc_iterate(p + i, (utf8proc_ssize_t)(n - i), &cp);
-		if (cp != '\n' && cp != '\t' &&
-		    utf8proc_category(cp) == UTF8PROC_CATEGORY_CC)
+		if (len <= 0) {
+			*bad_offset = i;
+			free(out);
+			return NULL;
+		}
+		if (utf8proc_category(cp) == UTF8PROC_CATEGORY_CC) {
 			*w++ = ' ';
-		else {
+		} else {
 			memcpy(w, s + i, (size_t)len);
 			w += len;
-			if (cp >= 0x80)
-				*ascii = 0;
+			*ascii = 0;
 		}
 		i += (size_t)len;
 	}
@@ -70,31 +112,96 @@ text_replace_controls(const char *s, size_t n, int *ascii)
 	return out;
 }
 
+/* Appends the n bytes at s to the string buffer *buf. 0 or -ENOMEM. */
+static int
+text_append(struct text_buffer *buf, const char *s, size_t n)
+{
+	size_t capacity = buf->capacity;
+	char *bigger;
+
+	while (buf->len + n >= capacity)
+		capacity = capacity > 0 ? 2 * capacity : 64;
+	if (capacity > buf->capacity) {
+		bigger = realloc(buf->s, capacity);
+		if (bigger == NULL)
+			return -ENOMEM;
+		buf->s = bigger;
+		buf->capacity = capacity;
+	}
+	memcpy(buf->s + buf->len, s, n);
+	buf->len += n;
+	buf->s[buf->len] = '\0';
+	return 0;
+}
+
+/* Appends the NFC form of the n bytes of valid UTF-8 at s to buf. */
+static int
+text_append_nfc(struct text_buffer *buf, const char *s, size_t n)
+{
+	utf8proc_uint8_t *nfc;
+	utf8proc_ssize_t len;
+	int rc;
+
+	len = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n,
+			   &nfc, UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+	if (len < 0)
+		return -ENOMEM;
+	rc = text_append(buf, (const char *)nfc, (size_t)len);
+	free(nfc);
+	return rc;
+}
+
+/*
+ * Returns a new NFC copy of the n bytes of valid UTF-8 at s, or NULL when
+ * memory ran out. NFC leaves an ASCII character as it is and never joins
+ * it to the character before it, so the text can be cut before any ASCII
+ * character and each piece normalized alone: only the runs of non-ASCII
+ * characters, each with the ASCII character before it (an "e" may take a
+ * combining accent), go through utf8proc.
+ */
+static char *
+text_compose(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	struct text_buffer buf = {NULL, 0, 0};
+	size_t i = 0, start, end;
+	int rc = text_append(&buf, "", 0);
+
+	while (i < n && rc == 0) {
+		for (start = i; i < n && p[i] < 0x80;)
+			i++;
+		for (end = i; end < n && p[end] >= 0x80;)
+			end++;
+		/* The ASCII character before a run goes with it. */
+		if (end > i && i > start)
+			i--;
+		rc = text_append(&buf, s + start, i - start);
+		if (rc == 0 && end > i)
+			rc = text_append_nfc(&buf, s + i, end - i);
+		i = end;
+	}
+	if (rc < 0) {
+		free(buf.s);
+		return NULL;
+	}
+	return buf.s;
+}
+
 char *
 text_normalize(const char *s, size_t n, size_t *bad_offset)
 {
-	utf8proc_uint8_t *nfc;
-	size_t valid;
-	char *plain;
+	char *plain, *nfc;
+	size_t bad;
 	int ascii;
 
-	valid = text_utf8_valid_prefix(s, n);
+	plain = text_replace_controls(s, n, &ascii, &bad);
 	if (bad_offset != NULL)
-		*bad_offset = valid;
-	if (valid < n)
-		return NULL;
-
-	plain = text_replace_controls(s, n, &ascii);
+		*bad_offset = bad;
 	if (plain == NULL || ascii)
 		return plain;
-
-	/* ASCII is NFC already; anything else goes through utf8proc. */
-	if (utf8proc_map((const utf8proc_uint8_t *)plain,
-			 (utf8proc_ssize_t)strlen(plain), &nfc,
-			 UTF8PROC_STABLE | UTF8PROC_COMPOSE) < 0)
-		nfc = NULL;
+	nfc = text_compose(plain, strlen(plain));
 	free(plain);
-	return (char *)nfc;
+	return nfc;
 }
 
 /*
@@ -144,15 +251,20 @@ text_squeeze(char *s)
 	return s;
 }
 
-char *
-text_trim(char *s)
+/* Returns where the text at s ends once white space at its end is cut. */
+static char *
+text_content_end(char *s)
 {
-	char *start = s, *end, *r;
+	char *end = s + strlen(s), *r;
 	size_t len;
 
-	while ((len = text_space_at(start)) > 0)
-		start += len;
-	for (r = end = start; *r != '\0';) {
+	/* An ASCII byte is a whole character, so ASCII is judged backwards. */
+	while (end > s && (unsigned char)end[-1] < 0x80 &&
+	       text_space_at(end - 1) > 0)
+		end--;
+	if (end == s || (unsigned char)end[-1] < 0x80)
+		return end;
+	for (r = end = s; *r != '\0';) {
 		len = text_space_at(r);
 		if (len > 0) {
 			r += len;
@@ -160,6 +272,18 @@ text_trim(char *s)
 		}
 		end = ++r;
 	}
+	return end;
+}
+
+char *
+text_trim(char *s)
+{
+	char *start = s, *end;
+	size_t len;
+
+	while ((len = text_space_at(start)) > 0)
+		start += len;
+	end = text_content_end(start);
 	memmove(s, start, (size_t)(end - start));
 	s[end - start] = '\0';
 	return s;
@@ -244,8 +368,13 @@ text_decode_entity(const char *s, size_t len, char *out)
 size_t
 text_decode_entities(char *s, size_t n)
 {
-	size_t r = 0, w = 0;
+	const char *amp = memchr(s, '&', n);
+	size_t r, w;
 
+	/* Nothing moves before the first '&'. */
+	if (amp == NULL)
+		return n;
+	r = w = (size_t)(amp - s);
 	while (r < n) {
 		const char *semi;
 		size_t len, got;

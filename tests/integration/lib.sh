@@ -8,6 +8,9 @@ set -euo pipefail
 : "${EPSEARCH_CORPUS:?set EPSEARCH_CORPUS to ../shared/corpus}"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/epsearch-test.XXXXXX")
+# No settings file of the user running the tests is read (the directory
+# is never created; a script that wants one writes it there).
+export XDG_CONFIG_HOME=$work/config
 sock=$work/epsearchd.sock
 db=$work/index.sqlite3
 log=$work/daemon.log

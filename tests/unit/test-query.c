@@ -50,7 +50,7 @@ matches(const char *input, const char *expected)
 	char *expr;
 	int rc, n = 0;
 
-	assert_int_equal(query_parse(db, input, &q), 0);
+	assert_int_equal(query_parse(db, input, 0, &q), 0);
 	expr = query_join(&q, "AND");
 	if (expected == NULL) {
 		assert_null(expr);
@@ -146,13 +146,13 @@ test_refusals(void **state)
 	char many[QUERY_MAX_WORDS * 3 + 8] = "";
 	int i;
 
-	assert_int_equal(query_parse(db, "caf\xe9", &q), -EINVAL);
+	assert_int_equal(query_parse(db, "caf\xe9", 0, &q), -EINVAL);
 	memset(big, 'a', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
-	assert_int_equal(query_parse(db, big, &q), -E2BIG);
+	assert_int_equal(query_parse(db, big, 0, &q), -E2BIG);
 	for (i = 0; i <= QUERY_MAX_WORDS; i++)
 		strcat(many, "w ");
-	assert_int_equal(query_parse(db, many, &q), -E2BIG);
+	assert_int_equal(query_parse(db, many, 0, &q), -E2BIG);
 }
 
 int
