@@ -428,6 +428,11 @@ client_show_hits(const struct client_options *options,
 		 const struct http_response *response, const json_t *answer)
 {
 	int count = render_hit_count(answer);
+	const char *no_color = getenv("NO_COLOR");
+	struct render_style style = {
+	    .width = client_output_width(),
+	    .bold = isatty(STDOUT_FILENO) && !(no_color && *no_color),
+	};
 	char *message = NULL;
 
 	if (count < 0) {
@@ -438,9 +443,8 @@ client_show_hits(const struct client_options *options,
 	if (options->json)
 		client_print_body(response);
 	else if (count == 0)
-		printf("No episodes match \"%s\".\n", options->query);
-	else if (render_search(stdout, answer, client_output_width(),
-			       &message) < 0) {
+		render_no_hits(stdout, answer, options->query);
+	else if (render_search(stdout, answer, &style, &message) < 0) {
 		fprintf(stderr, "epsearch: %s\n", message);
 		free(message);
 		return CLIENT_DAEMON_ERROR;

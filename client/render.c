@@ -35,6 +35,21 @@ render_string(const json_t *object, const char *key)
 	return value != NULL ? value : "";
 }
 
+/*
+ * Matched words travel through cleaning and fitting between two marker
+ * bytes, and become bold (or nothing) only when printed.
+ */
+#define MARK_ON '\x01'
+#define MARK_OFF '\x02'
+#define BOLD_ON "\033[1m"
+#define BOLD_OFF "\033[22m"
+
+static int
+render_is_mark(utf8proc_int32_t c)
+{
+	return c == MARK_ON || c == MARK_OFF;
+}
+
 static int
 render_is_blank(utf8proc_int32_t c)
 {
@@ -71,7 +86,7 @@ render_clean(const char *s)
 		}
 		if (c == '`')
 			continue;
-		if (render_is_blank(c)) {
+		if (render_is_blank(c) && !render_is_mark(c)) {
 			pending_space = length > 0;
 			continue;
 		}
@@ -96,7 +111,7 @@ render_char_width(const char *s, utf8proc_ssize_t *step)
 		*step = 1;
 		return 1;
 	}
-	return utf8proc_charwidth(c);
+	return render_is_mark(c) ? 0 : utf8proc_charwidth(c);
 }
 
 /* Returns the columns s takes on a terminal. */
@@ -111,16 +126,37 @@ render_width(const char *s)
 	return width;
 }
 
+/* Writes n bytes of s, its marks as bold when bold is set. */
+static void
+render_write(FILE *out, const char *s, size_t n, int bold)
+{
+	int open = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] == MARK_ON || s[i] == MARK_OFF) {
+			if (bold && open != (s[i] == MARK_ON))
+				fputs(s[i] == MARK_ON ? BOLD_ON : BOLD_OFF,
+				      out);
+			open = s[i] == MARK_ON;
+			continue;
+		}
+		fputc(s[i], out);
+	}
+	if (bold && open)
+		fputs(BOLD_OFF, out);
+}
+
 /* Prints s cut to at most columns columns, ending in "…" when cut. */
 static void
-render_fitted(FILE *out, const char *s, int columns)
+render_fitted(FILE *out, const char *s, int columns, int bold)
 {
 	const char *end = s;
 	utf8proc_ssize_t step;
 	int used = 0;
 
 	if (render_width(s) <= columns) {
-		fputs(s, out);
+		render_write(out, s, strlen(s), bold);
 		return;
 	}
 
@@ -135,8 +171,77 @@ render_fitted(FILE *out, const char *s, int columns)
 	}
 	while (end > s && end[-1] == ' ')
 		end--;
-	fwrite(s, 1, (size_t)(end - s), out);
+	render_write(out, s, (size_t)(end - s), bold);
 	fputs(RENDER_ELLIPSIS, out);
+}
+
+/* What an HTML character reference at s stands for; 0 if none known. */
+static char
+render_entity(const char *s, size_t *length)
+{
+	static const struct {
+		const char *name;
+		char c;
+	} known[] = {{"&amp;", '&'},
+		     {"&lt;", '<'},
+		     {"&gt;", '>'},
+		     {"&quot;", '"'},
+		     {"&#39;", '\''}};
+	size_t i;
+
+	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
+		*length = strlen(known[i].name);
+		if (strncmp(s, known[i].name, *length) == 0)
+			return known[i].c;
+	}
+	return 0;
+}
+
+/*
+ * The daemon's highlight (HTML, matched words in <mark>) as plain text
+ * with marker bytes; NULL when out of memory. The caller frees it.
+ */
+static char *
+render_unmark(const char *html)
+{
+	char *out = malloc(strlen(html) + 1), *p = out;
+	size_t n;
+	char c;
+
+	if (out == NULL)
+		return NULL;
+	while (*html) {
+		if (strncmp(html, "<mark>", 6) == 0) {
+			*p++ = MARK_ON;
+			html += 6;
+		} else if (strncmp(html, "</mark>", 7) == 0) {
+			*p++ = MARK_OFF;
+			html += 7;
+		} else if (*html == '&' && (c = render_entity(html, &n))) {
+			*p++ = c;
+			html += n;
+		} else {
+			*p++ = *html++;
+		}
+	}
+	*p = '\0';
+	return out;
+}
+
+/* The moment's words: its highlight when the daemon sent one. */
+static char *
+render_moment_text(const json_t *moment)
+{
+	const char *html =
+	    json_string_value(json_object_get(moment, "highlight"));
+	char *marked, *clean;
+
+	if (html == NULL)
+		return render_clean(render_string(moment, "text"));
+	marked = render_unmark(html);
+	clean = marked ? render_clean(marked) : NULL;
+	free(marked);
+	return clean;
 }
 
 /* Writes seconds as M:SS under an hour and H:MM:SS from an hour. */
@@ -223,17 +328,17 @@ render_episode_line(FILE *out, const json_t *hit)
 /* Prints one moment line with its stamp right-aligned; 0 or -ENOMEM. */
 static int
 render_moment(FILE *out, const json_t *moment, const char *stamp,
-	      int stamp_width, int width)
+	      int stamp_width, const struct render_style *style)
 {
-	char *text = render_clean(render_string(moment, "text"));
-	int columns = width - 4 - stamp_width;
+	char *text = render_moment_text(moment);
+	int columns = style->width - 4 - stamp_width;
 
 	if (text == NULL)
 		return -ENOMEM;
 	if (columns < RENDER_MIN_TEXT)
 		columns = RENDER_MIN_TEXT;
 	fprintf(out, "  %*s%s  ", stamp_width - render_width(stamp), "", stamp);
-	render_fitted(out, text, columns);
+	render_fitted(out, text, columns, style->bold);
 	fputc('\n', out);
 	free(text);
 	return 0;
@@ -241,7 +346,7 @@ render_moment(FILE *out, const json_t *moment, const char *stamp,
 
 /* Prints one hit: episode line, up to five moments, the count of the rest. */
 static int
-render_hit(FILE *out, const json_t *hit, int width)
+render_hit(FILE *out, const json_t *hit, const struct render_style *style)
 {
 	const json_t *moments = json_object_get(hit, "moments");
 	char stamps[RENDER_MAX_MOMENTS][RENDER_STAMP_MAX];
@@ -263,7 +368,7 @@ render_hit(FILE *out, const json_t *hit, int width)
 	}
 	for (i = 0; i < shown; i++)
 		if (render_moment(out, json_array_get(moments, i), stamps[i],
-				  stamp_width, width) < 0)
+				  stamp_width, style) < 0)
 			return -ENOMEM;
 	if (count > shown)
 		fprintf(out, "  " RENDER_ELLIPSIS " and %zu more moment%s\n",
@@ -279,11 +384,15 @@ render_hit_count(const json_t *answer)
 	return json_is_array(hits) ? (int)json_array_size(hits) : -EPROTO;
 }
 
+static void render_suggestions(FILE *out, const json_t *suggestions);
+
 int
-render_search(FILE *out, const json_t *answer, int width, char **error)
+render_search(FILE *out, const json_t *answer, const struct render_style *style,
+	      char **error)
 {
 	const json_t *hits = json_object_get(answer, "hits");
 	const json_t *total = json_object_get(answer, "total");
+	const char *relaxed = render_string(answer, "relaxed");
 	const json_t *hit;
 	size_t i;
 	int rc;
@@ -292,11 +401,16 @@ render_search(FILE *out, const json_t *answer, int width, char **error)
 		render_set_error(error, "the answer has no \"hits\" list");
 		return -EPROTO;
 	}
+	render_suggestions(out, json_object_get(answer, "suggestions"));
+	if (*relaxed && json_array_size(hits))
+		fprintf(out,
+			"No episode has all the words; matching on %s.\n\n",
+			relaxed);
 	json_array_foreach(hits, i, hit)
 	{
 		if (i > 0)
 			fputc('\n', out);
-		rc = render_hit(out, hit, width);
+		rc = render_hit(out, hit, style);
 		if (rc < 0) {
 			render_set_error(error, rc == -EPROTO
 						    ? "a hit is not an object"
@@ -389,4 +503,26 @@ render_status(FILE *out, const json_t *answer, char **error)
 		return -ENOMEM;
 	}
 	return 0;
+}
+
+void
+render_no_hits(FILE *out, const json_t *answer, const char *query)
+{
+	fprintf(out, "No episodes match \"%s\".\n", query);
+	render_suggestions(out, json_object_get(answer, "suggestions"));
+}
+
+static void
+render_suggestions(FILE *out, const json_t *suggestions)
+{
+	const json_t *s;
+	size_t i;
+
+	if (json_array_size(suggestions) == 0)
+		return;
+	fputs("Did you mean", out);
+	json_array_foreach(suggestions, i, s)
+	    fprintf(out, "%s \"%s\"", i ? " or" : "",
+		    json_string_value(s) ? json_string_value(s) : "");
+	fputs("?\n", out);
 }

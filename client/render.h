@@ -22,7 +22,17 @@ int render_hit_count(const json_t *answer);
  * printed, or a negative code (-EPROTO for an answer of the wrong shape,
  * -ENOMEM) with *error set (the caller frees it).
  */
-int render_search(FILE *out, const json_t *answer, int width, char **error);
+/* How hits are printed: the line width, and matched words in bold. */
+struct render_style {
+	int width;
+	int bold;
+};
+
+int render_search(FILE *out, const json_t *answer,
+		  const struct render_style *style, char **error);
+
+/* Says nothing matched query, and offers the daemon's suggestions. */
+void render_no_hits(FILE *out, const json_t *answer, const char *query);
 
 /*
  * Prints a status answer: the counts, whether indexing is running, then

@@ -25,11 +25,16 @@ static const char *
 markup_escape(char c, int *open)
 {
 	switch (c) {
-	case '&': return "&amp;";
-	case '<': return "&lt;";
-	case '>': return "&gt;";
-	case '"': return "&quot;";
-	case '\'': return "&#39;";
+	case '&':
+		return "&amp;";
+	case '<':
+		return "&lt;";
+	case '>':
+		return "&gt;";
+	case '"':
+		return "&quot;";
+	case '\'':
+		return "&#39;";
 	case '\x01':
 		if (*open)
 			return "";
@@ -40,7 +45,8 @@ markup_escape(char c, int *open)
 			return "";
 		*open = 0;
 		return "</mark>";
-	default: return NULL;
+	default:
+		return NULL;
 	}
 }
 

@@ -58,8 +58,7 @@ phrase_append(struct phrase_buf *pb, const char *s, size_t n)
 
 /* Tokenizer callback: keeps each token; tokens never hold a quote. */
 static int
-phrase_token(void *ctx, int flags, const char *token, int n, int start,
-	     int end)
+phrase_token(void *ctx, int flags, const char *token, int n, int start, int end)
 {
 	if (flags & FTS5_TOKEN_COLOCATED)
 		return SQLITE_OK;
@@ -87,6 +86,32 @@ tokenizer_open(sqlite3 *db, struct tokenizer *t)
 	return 0;
 }
 
+/*
+ * Words that say little about what is wanted: an unquoted one is not
+ * required when the query has other words ("how do i publish a kubectl
+ * plugin" looks for "publish kubectl plugin"). Sorted, for bsearch.
+ */
+static const char *const stopwords[] = {
+    "a",     "about", "an",  "and",  "are", "as",   "at",   "be",
+    "by",    "can",   "do",  "does", "for", "from", "how",  "i",
+    "in",    "is",    "it",  "my",   "of",  "on",   "or",   "that",
+    "the",   "this",  "to",  "was",  "we",  "what", "when", "where",
+    "which", "who",   "why", "with", "you", "your",
+};
+
+static int
+compare_word(const void *key, const void *item)
+{
+	return strcmp(key, *(const char *const *)item);
+}
+
+static int
+is_stopword(const char *token)
+{
+	return bsearch(token, stopwords, sizeof(stopwords) / sizeof(*stopwords),
+		       sizeof(*stopwords), compare_word) != NULL;
+}
+
 /* Grows the three parallel arrays of q by one slot; 0 or -ENOMEM. */
 static int
 query_grow(struct query *q)
@@ -109,7 +134,7 @@ query_grow(struct query *q)
 /* Adds the phrase made of the tokens in s[0..n) to q, if it has any. */
 static int
 query_add(struct query *q, struct tokenizer *t, const char *s, size_t n,
-	  int prefix)
+	  int prefix, int drop_stopwords)
 {
 	struct phrase_buf pb = {0};
 	char *phrase = NULL;
@@ -117,7 +142,9 @@ query_add(struct query *q, struct tokenizer *t, const char *s, size_t n,
 
 	rc = t->api.xTokenize(t->tok, &pb, FTS5_TOKENIZE_QUERY, s, (int)n,
 			      phrase_token);
-	if (rc != SQLITE_OK || pb.tokens == 0) {
+	if (rc != SQLITE_OK || pb.tokens == 0 ||
+	    (drop_stopwords && !prefix && pb.tokens == 1 &&
+	     is_stopword(pb.text))) {
 		free(pb.text);
 		return rc == SQLITE_OK ? 0 : -ENOMEM;
 	}
@@ -198,6 +225,51 @@ query_set_filter(struct query *q, const char *name, const char *value)
 	free(*slot);
 	*slot = strdup(value);
 	return *slot ? 0 : -ENOMEM;
+}
+
+static char *
+dup_or_null(const char *s, int *failed)
+{
+	char *d = s ? strdup(s) : NULL;
+
+	if (s && d == NULL)
+		*failed = 1;
+	return d;
+}
+
+int
+query_copy(const struct query *src, struct query *dst)
+{
+	const struct query_filters *f = &src->filters;
+	int failed = 0;
+	size_t i;
+
+	memset(dst, 0, sizeof(*dst));
+	for (i = 0; i < src->count && !failed; i++) {
+		if (query_grow(dst) != 0)
+			break;
+		dst->phrases[i] = dup_or_null(src->phrases[i], &failed);
+		dst->terms[i] = dup_or_null(src->terms[i], &failed);
+		dst->prefix[i] = src->prefix[i];
+		dst->count++;
+	}
+	dst->filters.show = dup_or_null(f->show, &failed);
+	dst->filters.tech = dup_or_null(f->tech, &failed);
+	dst->filters.guest = dup_or_null(f->guest, &failed);
+	dst->filters.after = dup_or_null(f->after, &failed);
+	dst->filters.before = dup_or_null(f->before, &failed);
+	if (failed || dst->count != src->count) {
+		query_clear(dst);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void
+query_replace(struct query *q, size_t i, char *expr)
+{
+	free(q->phrases[i]);
+	q->phrases[i] = expr;
 }
 
 int
@@ -300,28 +372,44 @@ query_normalize(const char *input, struct query *q, char **text)
 	return -EINVAL;
 }
 
+/* Reads the words and filters of text into q. */
+static int
+query_read(struct query *q, struct tokenizer *t, const char *text,
+	   int drop_stopwords)
+{
+	const char *p, *word;
+	size_t n;
+	int prefix, quoted, rc = 0;
+
+	for (p = text; rc == 0 && next_word(&p, &word, &n, &prefix, &quoted);) {
+		if (!quoted)
+			rc = query_filter_word(q, word, n);
+		if (rc == 0)
+			rc = query_add(q, t, word, n, prefix,
+				       drop_stopwords && !quoted);
+		else if (rc == 1)
+			rc = 0;
+	}
+	return rc;
+}
+
 int
 query_parse(sqlite3 *db, const char *input, int flags, struct query *q)
 {
 	struct tokenizer t = {0};
-	const char *p, *word;
 	char *text;
-	size_t n;
-	int prefix, quoted, rc;
+	int rc;
 
 	memset(q, 0, sizeof(*q));
 	rc = query_normalize(input, q, &text);
 	if (rc != 0)
 		return rc;
 	rc = tokenizer_open(db, &t);
-	for (p = text;
-	     rc == 0 && next_word(&p, &word, &n, &prefix, &quoted);) {
-		if (!quoted)
-			rc = query_filter_word(q, word, n);
-		if (rc == 0)
-			rc = query_add(q, &t, word, n, prefix);
-		else if (rc == 1)
-			rc = 0;
+	if (rc == 0)
+		rc = query_read(q, &t, text, 1);
+	if (rc == 0 && q->count == 0) { /* stopwords only: keep them all */
+		query_clear_keeping_error(q);
+		rc = query_read(q, &t, text, 0);
 	}
 	if (rc == 0 && (flags & QUERY_PREFIX_LAST) && q->count &&
 	    !q->prefix[q->count - 1])

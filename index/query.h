@@ -64,6 +64,15 @@ int query_parse(sqlite3 *db, const char *input, int flags, struct query *q);
  */
 int query_set_filter(struct query *q, const char *name, const char *value);
 
+/* Copies src into dst (cleared by the caller); 0 or -ENOMEM. */
+int query_copy(const struct query *src, struct query *dst);
+
+/*
+ * Replaces phrase i by expr, a complete FTS5 expression the caller built
+ * from safe phrases (a prefix, or an OR of spellings); takes ownership.
+ */
+void query_replace(struct query *q, size_t i, char *expr);
+
 /* Whether any filter is set. */
 int query_has_filters(const struct query *q);
 

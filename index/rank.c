@@ -27,10 +27,9 @@ rank_run_from(const Fts5ExtensionApi *api, Fts5Context *ctx, int phrase,
 		if (api->xInst(ctx, i, &p, &col, &off) != SQLITE_OK)
 			return 0;
 		if (p == phrase && col == RANK_TEXT_COLUMN && off == offset)
-			return rank_run_from(api, ctx, phrase + 1,
-					     offset + api->xPhraseSize(ctx,
-								       phrase),
-					     phrases);
+			return rank_run_from(
+			    api, ctx, phrase + 1,
+			    offset + api->xPhraseSize(ctx, phrase), phrases);
 	}
 	return 0;
 }
@@ -60,8 +59,8 @@ rank_scan(const Fts5ExtensionApi *api, Fts5Context *ctx, int phrases,
 }
 
 static void
-rank_fit(const Fts5ExtensionApi *api, Fts5Context *ctx,
-	 sqlite3_context *result, int argc, sqlite3_value **argv)
+rank_fit(const Fts5ExtensionApi *api, Fts5Context *ctx, sqlite3_context *result,
+	 int argc, sqlite3_value **argv)
 {
 	char seen[RANK_MAX_PHRASES] = {0};
 	int phrases = api->xPhraseCount(ctx), found = 0, i, run;

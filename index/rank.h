@@ -11,8 +11,8 @@
 /*
  * Registers epsearch_fit(fts_table, n) on db: a number from 0 to 2, the
  * share of the expression's first n phrases (the query's own) found in
- * column 0, plus 1 when all n stand there one after another in order. Returns 0, -ENOSYS when
- * db has no FTS5, or -ENOMEM.
+ * column 0, plus 1 when all n stand there one after another in order. Returns
+ * 0, -ENOSYS when db has no FTS5, or -ENOMEM.
  */
 int rank_register(sqlite3 *db);
 

@@ -37,56 +37,56 @@
 #define LEAD_BYTES 160
 
 /* ?2 .. ?6 are the filters: show, tech, guest, after, before. */
-#define FILTERS_SQL                                                         \
-	" AND (?2 IS NULL OR epsearch_squash(e.show) = epsearch_squash(?2))" \
-	" AND (?3 IS NULL OR instr(char(10) ||"                             \
-	" epsearch_squash(e.technologies) || char(10),"                     \
-	" char(10) || epsearch_squash(?3) || char(10)) > 0)"                \
-	" AND (?4 IS NULL OR"                                               \
-	" instr(epsearch_squash(e.guests), epsearch_squash(?4)) > 0)"        \
-	" AND (?5 IS NULL OR e.published >= ?5)"                            \
+#define FILTERS_SQL                                                            \
+	" AND (?2 IS NULL OR epsearch_squash(e.show) = epsearch_squash(?2))"   \
+	" AND (?3 IS NULL OR instr(char(10) ||"                                \
+	" epsearch_squash(e.technologies) || char(10),"                        \
+	" char(10) || epsearch_squash(?3) || char(10)) > 0)"                   \
+	" AND (?4 IS NULL OR"                                                  \
+	" instr(epsearch_squash(e.guests), epsearch_squash(?4)) > 0)"          \
+	" AND (?5 IS NULL OR e.published >= ?5)"                               \
 	" AND (?6 IS NULL OR (e.published <> '' AND e.published < ?6))"
 
 static const char match_sql[] =
-	"SELECT m.id, m.file_id, m.kind, m.start, m.end,"
-	" bm25(moment_text, " WEIGHT_TEXT ", " WEIGHT_TITLE ", " WEIGHT_TAGS
-	") * (1 + " FIT_BOOST " * epsearch_fit(moment_text, ?7)),"
-	" e.published"
-	" FROM moment_text JOIN moments m ON m.id = moment_text.rowid"
-	" JOIN episodes e ON e.file_id = m.file_id"
-	" WHERE moment_text MATCH ?1" FILTERS_SQL;
+    "SELECT m.id, m.file_id, m.kind, m.start, m.end,"
+    " bm25(moment_text, " WEIGHT_TEXT ", " WEIGHT_TITLE ", " WEIGHT_TAGS
+    ") * (1 + " FIT_BOOST " * epsearch_fit(moment_text, ?7)),"
+    " e.published"
+    " FROM moment_text JOIN moments m ON m.id = moment_text.rowid"
+    " JOIN episodes e ON e.file_id = m.file_id"
+    " WHERE moment_text MATCH ?1" FILTERS_SQL;
 
 static const char browse_sql[] =
-	"SELECT m.id, m.file_id, m.kind, m.start, m.end, 0.0, e.published"
-	" FROM moments m JOIN episodes e ON e.file_id = m.file_id"
-	" WHERE m.kind = 0 AND ?1 IS NULL" FILTERS_SQL;
+    "SELECT m.id, m.file_id, m.kind, m.start, m.end, 0.0, e.published"
+    " FROM moments m JOIN episodes e ON e.file_id = m.file_id"
+    " WHERE m.kind = 0 AND ?1 IS NULL" FILTERS_SQL;
 
 /* A moment's words, marked where they match ?1. */
 static const char marked_sql[] =
-	"SELECT CASE WHEN ?3 = 0"
-	" THEN snippet(moment_text, 0, char(1), char(2), '…', 24)"
-	" ELSE highlight(moment_text, 0, char(1), char(2)) END, title"
-	" FROM moment_text WHERE moment_text MATCH ?1 AND rowid = ?2";
+    "SELECT CASE WHEN ?3 = 0"
+    " THEN snippet(moment_text, 0, char(1), char(2), '…', 24)"
+    " ELSE highlight(moment_text, 0, char(1), char(2)) END, title"
+    " FROM moment_text WHERE moment_text MATCH ?1 AND rowid = ?2";
 
 /* A moment's words as they are (MATCH cannot stand in an OR). */
 static const char plain_sql[] =
-	"SELECT text, title FROM moment_text WHERE rowid = ?2 AND ?3 >= 0";
+    "SELECT text, title FROM moment_text WHERE rowid = ?2 AND ?3 >= 0";
 
 static const char episode_sql[] =
-	"SELECT e.slug, e.title, e.show, e.published, f.path,"
-	" (SELECT id FROM moments WHERE file_id = e.file_id AND kind = 0)"
-	" FROM episodes e JOIN files f ON f.id = e.file_id"
-	" WHERE e.file_id = ?1";
+    "SELECT e.slug, e.title, e.show, e.published, f.path,"
+    " (SELECT id FROM moments WHERE file_id = e.file_id AND kind = 0)"
+    " FROM episodes e JOIN files f ON f.id = e.file_id"
+    " WHERE e.file_id = ?1";
 
 static const char *const kind_names[] = {"episode", "chapter", "timeline"};
 
 /* The statements and expressions of one search's answer. */
 struct answer {
 	sqlite3 *db;
-	const char *expr;     /* the MATCH expression, NULL when browsing */
-	char *any_expr;	      /* any word in the text: for episode snippets */
-	sqlite3_stmt *marked; /* marked_sql */
-	sqlite3_stmt *plain;  /* plain_sql */
+	const char *expr;      /* the MATCH expression, NULL when browsing */
+	char *any_expr;	       /* any word in the text: for episode snippets */
+	sqlite3_stmt *marked;  /* marked_sql */
+	sqlite3_stmt *plain;   /* plain_sql */
 	sqlite3_stmt *episode; /* episode_sql */
 };
 
@@ -180,16 +180,49 @@ search_collect(sqlite3 *db, const char *expr, const struct query *q,
 	return rc == SQLITE_DONE ? 0 : -EIO;
 }
 
+/*
+ * The words that must all match: every phrase ANDed, or with some set,
+ * any way of leaving one out ("(a AND b) OR (a AND c) OR (b AND c)").
+ */
+static char *
+required_words(const struct query *q, int some)
+{
+	char *s = NULL;
+	size_t n = 0, i, j;
+	FILE *f;
+
+	if (!some)
+		return query_join(q, "AND");
+	f = open_memstream(&s, &n);
+	if (f == NULL)
+		return NULL;
+	for (i = 0; i < q->count; i++) {
+		fputs(i ? " OR (" : "(", f);
+		for (j = 0; j < q->count; j++)
+			if (j != i)
+				fprintf(f, "%s%s",
+					j == 0 || (i == 0 && j == 1) ? ""
+								     : " AND ",
+					q->phrases[j]);
+		fputs(")", f);
+	}
+	if (fclose(f) != 0) {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
 /* The MATCH expression described at the top of this file. */
 static char *
-search_expression(const struct query *q)
+search_expression(const struct query *q, int some)
 {
-	char *all = query_join(q, "AND"), *any = query_join(q, "OR");
+	char *all = required_words(q, some), *any = query_join(q, "OR");
 	char *expr = NULL;
 
-	if (all && any && asprintf(&expr,
-				   "{text title tags} : (%s) AND text : (%s)",
-				   all, any) < 0)
+	if (all && any &&
+	    asprintf(&expr, "{text title tags} : (%s) AND text : (%s)", all,
+		     any) < 0)
 		expr = NULL;
 	free(all);
 	free(any);
@@ -231,8 +264,7 @@ cut_lead(char *text)
  * episode title that opens an episode's own text. Returns a new string.
  */
 static char *
-answer_marked(struct answer *a, const char *expr, sqlite3_int64 id,
-	      int kind)
+answer_marked(struct answer *a, const char *expr, sqlite3_int64 id, int kind)
 {
 	sqlite3_stmt *stmt = expr ? a->marked : a->plain;
 	const char *text, *title;
@@ -253,8 +285,8 @@ answer_marked(struct answer *a, const char *expr, sqlite3_int64 id,
 		copy = strdup(text);
 	}
 	sqlite3_reset(stmt);
-	if (copy && (expr == NULL || kind == 0) && strstr(copy, MARK_OPEN) ==
-							   NULL)
+	if (copy && (expr == NULL || kind == 0) &&
+	    strstr(copy, MARK_OPEN) == NULL)
 		cut_lead(copy);
 	return copy ? copy : strdup("");
 }
@@ -284,12 +316,10 @@ moment_json(struct answer *a, const struct hit_moment *m)
 	char *marked = answer_marked(a, a->expr, m->id, m->kind);
 	json_t *obj;
 
-	obj = json_pack("{s:o, s:o, s:o, s:s, s:f}",
-			"start", json_time(m->start),
-			"end", json_time(m->end),
-			"timestamp", json_timestamp(m->start),
-			"kind", kind_names[m->kind],
-			"score", round(-m->score * 1000) / 1000);
+	obj = json_pack(
+	    "{s:o, s:o, s:o, s:s, s:f}", "start", json_time(m->start), "end",
+	    json_time(m->end), "timestamp", json_timestamp(m->start), "kind",
+	    kind_names[m->kind], "score", round(-m->score * 1000) / 1000);
 	if (obj && marked)
 		json_set_marked(obj, "text", "highlight", marked);
 	free(marked);
@@ -329,13 +359,13 @@ hit_json(struct answer *a, const struct hit *h)
 
 	sqlite3_bind_int64(a->episode, 1, h->file_id);
 	if (sqlite3_step(a->episode) == SQLITE_ROW)
-		hit = json_pack("{s:s, s:s, s:s, s:s, s:s, s:f}",
-				"slug", column_string(a->episode, 0),
-				"title", column_string(a->episode, 1),
-				"show", column_string(a->episode, 2),
-				"published", column_string(a->episode, 3),
-				"path", column_string(a->episode, 4),
-				"score", round(-h->best * 1000) / 1000);
+		hit = json_pack("{s:s, s:s, s:s, s:s, s:s, s:f}", "slug",
+				column_string(a->episode, 0), "title",
+				column_string(a->episode, 1), "show",
+				column_string(a->episode, 2), "published",
+				column_string(a->episode, 3), "path",
+				column_string(a->episode, 4), "score",
+				round(-h->best * 1000) / 1000);
 	episode_id = sqlite3_column_int64(a->episode, 5);
 	sqlite3_reset(a->episode);
 	if (hit == NULL)
@@ -417,8 +447,8 @@ static int
 search_query(sqlite3 *db, const struct search_request *req, struct query *q,
 	     char **errmsg)
 {
-	int rc = query_parse(db, req->query,
-			     req->prefix ? QUERY_PREFIX_LAST : 0, q);
+	int rc =
+	    query_parse(db, req->query, req->prefix ? QUERY_PREFIX_LAST : 0, q);
 
 	if (rc == 0)
 		rc = search_param(q, "show", req->show);
@@ -439,14 +469,16 @@ search_query(sqlite3 *db, const struct search_request *req, struct query *q,
 	return rc;
 }
 
-/* Finds, ranks and writes the hits; fills *total. */
+/* Finds, ranks and writes the hits; fills *total. With some set, a
+ * moment may miss one of the words. */
 static int
 search_answer(sqlite3 *db, const struct query *q,
-	      const struct search_request *req, json_t *out, size_t *total)
+	      const struct search_request *req, int some, json_t *out,
+	      size_t *total)
 {
 	struct hits h = {0};
 	struct answer a;
-	char *expr = q->count ? search_expression(q) : NULL;
+	char *expr = q->count ? search_expression(q, some) : NULL;
 	int rc = 0;
 
 	*total = 0;
@@ -467,12 +499,86 @@ search_answer(sqlite3 *db, const struct query *q,
 	return rc;
 }
 
+/* Makes every plain word of q of 3 letters or more a prefix. */
+static int
+relax_prefixes(struct query *q)
+{
+	size_t i;
+	char *p;
+
+	for (i = 0; i < q->count; i++) {
+		if (q->prefix[i] || strchr(q->terms[i], ' ') ||
+		    strlen(q->terms[i]) < 3)
+			continue;
+		if (asprintf(&p, "\"%s\" *", q->terms[i]) < 0)
+			return -ENOMEM;
+		query_replace(q, i, p);
+		q->prefix[i] = 1;
+	}
+	return 0;
+}
+
+/* Lets every word of q also match the index's near spellings of it. */
+static int
+relax_spellings(sqlite3 *db, struct query *q)
+{
+	int changed = 0;
+	size_t i;
+	char *group;
+
+	for (i = 0; i < q->count; i++) {
+		group = suggest_spellings(db, q->terms[i], q->prefix[i]);
+		if (group) {
+			query_replace(q, i, group);
+			changed = 1;
+		}
+	}
+	return changed;
+}
+
+/*
+ * When all the words as typed find nothing, asks again more loosely, one
+ * step at a time, and says which step found something: words as
+ * beginnings ("flux" finds "FluxCD"), then near spellings, then moments
+ * that miss one of the words.
+ */
+static int
+search_relaxed(sqlite3 *db, const struct query *q,
+	       const struct search_request *req, json_t *hits, size_t *total,
+	       const char **how)
+{
+	struct query loose, spelled = {0};
+	int rc = query_copy(q, &loose);
+
+	if (rc == 0)
+		rc = relax_prefixes(&loose);
+	if (rc == 0)
+		rc = search_answer(db, &loose, req, 0, hits, total);
+	*how = "word beginnings";
+	if (rc == 0 && *total == 0)
+		rc = query_copy(&loose, &spelled);
+	if (rc == 0 && *total == 0 && relax_spellings(db, &spelled)) {
+		rc = search_answer(db, &spelled, req, 0, hits, total);
+		*how = "close spellings";
+	}
+	if (rc == 0 && *total == 0 && loose.count >= 2 && loose.count <= 6) {
+		rc = search_answer(db, &loose, req, 1, hits, total);
+		*how = "some of the words";
+	}
+	if (*total == 0)
+		*how = NULL;
+	query_clear(&loose);
+	query_clear(&spelled);
+	return rc;
+}
+
 int
 search_run(struct store *st, const struct search_request *req, json_t **out,
 	   char **errmsg)
 {
 	sqlite3 *db = store_db(st);
 	json_t *hits = json_array(), *suggestions = NULL;
+	const char *relaxed = NULL;
 	struct query q;
 	size_t total = 0;
 	int rc;
@@ -482,15 +588,18 @@ search_run(struct store *st, const struct search_request *req, json_t **out,
 		*errmsg = NULL;
 	rc = search_query(db, req, &q, errmsg);
 	if (rc == 0)
-		rc = search_answer(db, &q, req, hits, &total);
+		rc = search_answer(db, &q, req, 0, hits, &total);
 	if (rc == 0 && total == 0 && q.count)
 		rc = suggest_queries(db, &q, &suggestions);
+	if (rc == 0 && total == 0 && q.count && !req->exact)
+		rc = search_relaxed(db, &q, req, hits, &total, &relaxed);
 	if (rc != 0)
 		search_fail(errmsg, rc, "search the index", db);
 	else
-		*out = json_pack("{s:s, s:I, s:O, s:o*}", "query", req->query,
-				 "total", (json_int_t)total, "hits", hits,
-				 "suggestions", suggestions);
+		*out = json_pack("{s:s, s:I, s:O, s:o*, s:s*}", "query",
+				 req->query, "total", (json_int_t)total, "hits",
+				 hits, "suggestions", suggestions, "relaxed",
+				 relaxed);
 	query_clear(&q);
 	json_decref(hits);
 	return rc == 0 && *out == NULL ? -ENOMEM : rc;

@@ -23,6 +23,7 @@ struct search_request {
 	int limit;
 	int offset;
 	int prefix; /* the last word is a prefix: as-you-type */
+	int exact;  /* no loose matching when nothing has every word */
 	/* Filters given as parameters; NULL where absent. A parameter
 	 * overrides the same filter written in the query. */
 	const char *show;
@@ -44,7 +45,7 @@ int search_attach(struct store *st);
  * it): -EINVAL and -E2BIG mean the request is at fault and *errmsg names
  * the parameter.
  */
-int search_run(struct store *st, const struct search_request *req,
-	       json_t **out, char **errmsg);
+int search_run(struct store *st, const struct search_request *req, json_t **out,
+	       char **errmsg);
 
 #endif

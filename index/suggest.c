@@ -26,8 +26,8 @@ struct stemmer {
 
 /* Where a tokenizer callback writes: the stem wanted, what was found. */
 struct stem_search {
-	const char *want;	/* a stem to find in text, or NULL */
-	char out[WORD_MAX];	/* the stem, or the surface form found */
+	const char *want;   /* a stem to find in text, or NULL */
+	char out[WORD_MAX]; /* the stem, or the surface form found */
 	const char *text;
 };
 
@@ -96,7 +96,8 @@ edit_distance(const char *a, const char *b, int max)
 	for (i = 1; i <= n; i++) {
 		best = max + 1;
 		for (j = 1; j <= m; j++) {
-			int cost = a[i - 1] != b[j - 1], v = d[i - 1][j - 1] + cost;
+			int cost = a[i - 1] != b[j - 1],
+			    v = d[i - 1][j - 1] + cost;
 
 			if (d[i - 1][j] + 1 < v)
 				v = d[i - 1][j] + 1;
@@ -122,8 +123,9 @@ stem_rows(sqlite3 *db, const char *term)
 	sqlite3_stmt *stmt;
 	long long doc = 0;
 
-	if (sqlite3_prepare_v2(db, "SELECT doc FROM moment_vocab "
-				   "WHERE term = ?1",
+	if (sqlite3_prepare_v2(db,
+			       "SELECT doc FROM moment_vocab "
+			       "WHERE term = ?1",
 			       -1, &stmt, NULL) != SQLITE_OK)
 		return 0;
 	sqlite3_bind_text(stmt, 1, term, -1, SQLITE_STATIC);
@@ -159,11 +161,11 @@ candidate_offer(struct candidate *best, const char *term, int distance,
 	best[i].doc = doc;
 }
 
-/* The nearest stems the index has to an unknown stem. */
+/* The nearest stems the index has to a stem, at most max edits away. */
 static void
-nearest_stems(sqlite3 *db, const char *unknown, struct candidate *best)
+nearest_stems(sqlite3 *db, const char *unknown, int max, struct candidate *best)
 {
-	int max = strlen(unknown) <= 4 ? 1 : 2, d;
+	int d;
 	sqlite3_stmt *stmt;
 	const char *term;
 
@@ -175,8 +177,8 @@ nearest_stems(sqlite3 *db, const char *unknown, struct candidate *best)
 		term = (const char *)sqlite3_column_text(stmt, 0);
 		d = term ? edit_distance(unknown, term, max) : max + 1;
 		if (d <= max && d > 0)
-			candidate_offer(best, term,
-					d, sqlite3_column_int64(stmt, 1));
+			candidate_offer(best, term, d,
+					sqlite3_column_int64(stmt, 1));
 	}
 	sqlite3_finalize(stmt);
 }
@@ -266,12 +268,12 @@ finds_something(sqlite3 *db, const struct query *q, size_t i,
 	if (expr == NULL)
 		return 0;
 	for (j = 0; j < q->count; j++)
-		all += sprintf(all, "%s%s%s%s", j ? " AND " : "",
-			       j == i ? "\"" : "",
-			       j == i ? stem_term : q->phrases[j],
-			       j == i ? "\"" : "");
-	if (sqlite3_prepare_v2(db, "SELECT 1 FROM moment_text "
-				   "WHERE moment_text MATCH ?1 LIMIT 1",
+		all += sprintf(
+		    all, "%s%s%s%s", j ? " AND " : "", j == i ? "\"" : "",
+		    j == i ? stem_term : q->phrases[j], j == i ? "\"" : "");
+	if (sqlite3_prepare_v2(db,
+			       "SELECT 1 FROM moment_text "
+			       "WHERE moment_text MATCH ?1 LIMIT 1",
 			       -1, &stmt, NULL) == SQLITE_OK) {
 		sqlite3_bind_text(stmt, 1, expr, -1, SQLITE_STATIC);
 		found = sqlite3_step(stmt) == SQLITE_ROW;
@@ -283,8 +285,8 @@ finds_something(sqlite3 *db, const struct query *q, size_t i,
 
 /* Adds the suggestions that replace word i, if it is unknown. */
 static void
-suggest_word(sqlite3 *db, struct stemmer *st, const struct query *q,
-	     size_t i, json_t *out)
+suggest_word(sqlite3 *db, struct stemmer *st, const struct query *q, size_t i,
+	     json_t *out)
 {
 	struct candidate best[SUGGEST_MAX];
 	char word_stem[WORD_MAX], surface[WORD_MAX], *s;
@@ -295,7 +297,7 @@ suggest_word(sqlite3 *db, struct stemmer *st, const struct query *q,
 	stem(st, q->terms[i], word_stem);
 	if (word_stem[0] == '\0' || stem_rows(db, word_stem) > 0)
 		return;
-	nearest_stems(db, word_stem, best);
+	nearest_stems(db, word_stem, strlen(word_stem) <= 4 ? 1 : 2, best);
 	for (k = 0; k < SUGGEST_MAX && best[k].stem[0]; k++) {
 		if (json_array_size(out) >= SUGGEST_MAX)
 			return;
@@ -326,4 +328,41 @@ suggest_queries(sqlite3 *db, const struct query *q, json_t **out)
 		suggest_word(db, &st, q, i, *out);
 	st.api.xDelete(st.tok);
 	return 0;
+}
+
+/* The edits a word of n bytes may have to still be the word meant. */
+static int
+typo_budget(size_t n)
+{
+	return n >= 9 ? 2 : n >= 5 ? 1 : 0;
+}
+
+char *
+suggest_spellings(sqlite3 *db, const char *term, int prefix)
+{
+	struct candidate best[SUGGEST_MAX];
+	struct stemmer st = {0};
+	char word_stem[WORD_MAX], *group = NULL, *p;
+	size_t n;
+	int k;
+
+	if (strchr(term, ' ') || typo_budget(strlen(term)) == 0 ||
+	    stemmer_open(db, &st) != 0)
+		return NULL;
+	stem(&st, term, word_stem);
+	st.api.xDelete(st.tok);
+	if (word_stem[0] == '\0')
+		return NULL;
+	nearest_stems(db, word_stem, typo_budget(strlen(term)), best);
+	if (best[0].stem[0] == '\0')
+		return NULL;
+	n = strlen(term) + 16 + SUGGEST_MAX * (WORD_MAX + 8);
+	group = p = malloc(n);
+	if (group == NULL)
+		return NULL;
+	p += sprintf(p, "(\"%s\"%s", term, prefix ? " *" : "");
+	for (k = 0; k < SUGGEST_MAX && best[k].stem[0]; k++)
+		p += sprintf(p, " OR \"%s\"", best[k].stem);
+	strcpy(p, ")");
+	return group;
 }

@@ -17,4 +17,12 @@
  */
 int suggest_queries(sqlite3 *db, const struct query *q, json_t **out);
 
+/*
+ * For typo tolerance: returns a new FTS5 group "(\"term\" OR \"alt\" ...)"
+ * of term and the index's stems one edit away (two from 9 letters; none
+ * under 5), or NULL when there are none. term is a bare token, as in
+ * query.terms; prefix keeps it a prefix.
+ */
+char *suggest_spellings(sqlite3 *db, const char *term, int prefix);
+
 #endif

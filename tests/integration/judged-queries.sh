@@ -1,6 +1,8 @@
 # judged-queries.sh: the real daemon on a scratch copy of the real
-# catalogue answers every judged query of queries.tsv: the episode among
-# the first 3 hits, the moment among that hit's first 3 moments.
+# catalogue answers every judged query, the shared ones
+# (../shared/corpus/queries.tsv) and ours (tests/relevance/queries.tsv):
+# the episode among the first 3 hits, the moment among that hit's first 3
+# moments ("-": the episode itself). Prints the pass rate of each file.
 . "$(dirname "$0")/lib.sh"
 
 cp -r "$EPSEARCH_CORPUS/rawkode-2025-11" "$work/content"
@@ -15,7 +17,7 @@ judge() {
 			"not in the first 3 hits: " + ([.hits[].slug] | join(", "))
 		  else
 			[$hit[0].moments[:3][]
-			 | if .start == null then "-" else (.start | tostring) end]
+			 | if .kind == "episode" then "-" else (.start | tostring) end]
 			as $starts
 			| if ($starts | index($start)) != null then "ok"
 			  else "moment " + $start + " not among " + ($starts | join(", "))
@@ -23,10 +25,22 @@ judge() {
 		  end'
 }
 
-while IFS=$'\t' read -r query slug start; do
-	case "$query" in '#'* | '') continue ;; esac
-	verdict=$(judge "$query" "$slug" "$start")
-	expect_eq "\"$query\"" "$verdict" ok
-done <"$EPSEARCH_CORPUS/queries.tsv"
+# judge_file FILE: judges every query of FILE; prints its pass rate.
+judge_file() {
+	local file=$1 query slug start verdict ok=0 all=0
+	while IFS=$'\t' read -r query slug start; do
+		case "$query" in '#'* | '') continue ;; esac
+		verdict=$(judge "$query" "$slug" "$start")
+		expect_eq "\"$query\"" "$verdict" ok
+		all=$((all + 1))
+		[ "$verdict" = ok ] && ok=$((ok + 1))
+	done <"$file"
+	echo "$(basename "$(dirname "$file")")/$(basename "$file"):" \
+		"$ok of $all judged queries pass"
+	[ "$all" -gt 0 ]
+}
+
+check "shared queries read" judge_file "$EPSEARCH_CORPUS/queries.tsv"
+check "our queries read" judge_file "$EPSEARCH_SOURCE/tests/relevance/queries.tsv"
 
 finish

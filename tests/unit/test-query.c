@@ -7,6 +7,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -96,9 +97,9 @@ test_punctuation_is_text(void **state)
 static void
 test_operators_are_words(void **state)
 {
-	assert_int_equal(matches("cache AND mount", "\"cache\" AND \"and\" "
-						    "AND \"mount\""),
-			 0);
+	/* "and" is a stopword: not required beside other words. */
+	assert_int_equal(matches("cache AND mount", "\"cache\" AND \"mount\""),
+			 2);
 	assert_int_equal(matches("NOT cache", "\"not\" AND \"cache\""), 0);
 	assert_int_equal(
 	    matches("NEAR(cache mount)", "\"near cache\" AND \"mount\""), 0);
@@ -139,6 +140,72 @@ test_diacritics_fold_both_ways(void **state)
 }
 
 static void
+test_stopwords(void **state)
+{
+	assert_int_equal(matches("how do i build a cache",
+				 "\"build\" AND \"cache\""),
+			 1);
+	assert_int_equal(matches("caching with mounts",
+				 "\"caching\" AND \"mounts\""),
+			 2);
+	/* Quoted, or nothing but stopwords: kept. */
+	assert_int_equal(matches("\"caching with\"", "\"caching with\""), 1);
+	assert_int_equal(matches("with", "\"with\""), 2);
+}
+
+/* Parses input and returns the filters as "show|tech|guest|after|before". */
+static char *
+filters(const char *input, int *rc)
+{
+	static char out[256];
+	struct query q;
+	const struct query_filters *f = &q.filters;
+
+	*rc = query_parse(db, input, 0, &q);
+	snprintf(out, sizeof(out), "%s|%s|%s|%s|%s|%zu",
+		 f->show ? f->show : "-", f->tech ? f->tech : "-",
+		 f->guest ? f->guest : "-", f->after ? f->after : "-",
+		 f->before ? f->before : "-", q.count);
+	query_clear(&q);
+	return out;
+}
+
+static void
+test_filters(void **state)
+{
+	int rc;
+
+	assert_string_equal(filters("show:klustered cache", &rc),
+			    "klustered|-|-|-|-|1");
+	assert_string_equal(filters("Tech:Docker after:2022 before:2023-06",
+				    &rc),
+			    "-|Docker|-|2022-01-01|2023-06-01|0");
+	assert_string_equal(filters("guest:tonis after:2021-08-25", &rc),
+			    "-|-|tonis|2021-08-25|-|0");
+	/* Unknown prefixes and quoted words are text. */
+	assert_string_equal(filters("Q&A: dockerignore \"show:x\"", &rc),
+			    "-|-|-|-|-|3");
+	assert_string_equal(filters("colour:red", &rc), "-|-|-|-|-|1");
+	filters("after:yesterday", &rc);
+	assert_int_equal(rc, -EINVAL);
+	filters("before:2023-13", &rc);
+	assert_int_equal(rc, -EINVAL);
+}
+
+static void
+test_prefix_last(void **state)
+{
+	struct query q;
+	char *expr;
+
+	assert_int_equal(query_parse(db, "cache mo", QUERY_PREFIX_LAST, &q), 0);
+	expr = query_join(&q, "AND");
+	assert_string_equal(expr, "\"cache\" AND \"mo\" *");
+	free(expr);
+	query_clear(&q);
+}
+
+static void
 test_refusals(void **state)
 {
 	struct query q;
@@ -165,6 +232,9 @@ main(void)
 	    cmocka_unit_test(test_phrases_and_prefixes),
 	    cmocka_unit_test(test_lone_quotes_and_junk),
 	    cmocka_unit_test(test_diacritics_fold_both_ways),
+	    cmocka_unit_test(test_stopwords),
+	    cmocka_unit_test(test_filters),
+	    cmocka_unit_test(test_prefix_last),
 	    cmocka_unit_test(test_refusals),
 	};
 
