@@ -11,13 +11,27 @@
 #include "api.h"
 #include "log.h"
 #include "search.h"
+#include "text.h"
 #include "url.h"
 
+/*
+ * The message may quote what the client sent, which need not be UTF-8
+ * (%FF decodes to a lone byte): jansson refuses such a string, so those
+ * bytes become '?'. NULL only when memory ran out.
+ */
 static json_t *
 api_error(unsigned *status, unsigned code, const char *message)
 {
+	char safe[256];
+	size_t n, ok;
+
 	*status = code;
-	return json_pack("{s:s}", "error", message);
+	n = (size_t)snprintf(safe, sizeof(safe), "%s", message);
+	if (n >= sizeof(safe))
+		n = sizeof(safe) - 1;
+	while ((ok = text_utf8_valid_prefix(safe, n)) < n)
+		safe[ok] = '?';
+	return json_pack("{s:s}", "error", safe);
 }
 
 static const char *
@@ -100,6 +114,8 @@ api_search_numbers(const struct api_request *http,
 		return api_error(status, 400, "sync: expected 0 or 1");
 	if (api_switch(api_arg(http, "prefix"), &req->prefix) != 0)
 		return api_error(status, 400, "prefix: expected 0 or 1");
+	if (api_switch(api_arg(http, "exact"), &req->exact) != 0)
+		return api_error(status, 400, "exact: expected 0 or 1");
 	return NULL;
 }
 
@@ -109,8 +125,8 @@ api_search_args(const struct api_request *http, struct search_request *req,
 		unsigned *status)
 {
 	static const char *const allowed[] = {
-		"q", "limit", "offset", "sync", "prefix", "show", "tech",
-		"guest", "after", "before", NULL};
+		"q", "limit", "offset", "sync", "prefix", "exact", "show",
+		"tech", "guest", "after", "before", NULL};
 	const char *unknown = api_unknown_arg(http, allowed);
 	char why[160];
 
@@ -161,6 +177,19 @@ api_search(struct api *api, const struct api_request *http, unsigned *status)
 	return body;
 }
 
+/*
+ * Whether the last read met a damaged index; if so, the index is rebuilt
+ * (the reader closed and opened again) and searches wait for it.
+ */
+static int
+api_damaged(struct api *api)
+{
+	if (!store_is_corrupt(api->reader))
+		return 0;
+	indexer_damaged(api->indexer);
+	return 1;
+}
+
 static void
 api_add_error(void *arg, const char *path, int line, const char *message)
 {
@@ -204,12 +233,18 @@ static json_t *
 api_status(struct api *api, unsigned *status)
 {
 	struct store_counts counts = {0};
-	json_t *errors = json_array();
+	json_t *errors;
 
+	if (api->reader == NULL)
+		return api_error(status, 503, "the index is being rebuilt");
+	errors = json_array();
 	if (store_counts(api->reader, &counts) != 0 ||
 	    store_each_error(api->reader, api_add_error, errors) != 0) {
 		json_decref(errors);
 		log_error("status: %s", store_errmsg(api->reader));
+		if (api_damaged(api))
+			return api_error(status, 503, "the index is damaged; "
+						      "rebuilding it");
 		return api_error(status, 500, "cannot read the index");
 	}
 	*status = 200;
@@ -269,6 +304,10 @@ api_handle(struct api *api, const struct api_request *req, unsigned *status,
 		return API_WAIT;
 	} else if (is_search) {
 		*body = api_search(api, req, status);
+		if (*status == 500 && api_damaged(api)) {
+			json_decref(*body);
+			return API_WAIT; /* answered from the rebuilt index */
+		}
 	} else {
 		*body = api_status(api, status);
 	}

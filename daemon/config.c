@@ -5,6 +5,7 @@
  * refused file is kept.
  */
 #include <errno.h>
+#include <grp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +40,8 @@ static int config_set_log_level(struct config *c, const char *v, char *why,
 				size_t size);
 static int config_set_url_template(struct config *c, const char *v, char *why,
 				   size_t size);
+static int config_set_allow_group(struct config *c, const char *v, char *why,
+				  size_t size);
 
 static const struct {
 	const char *name;
@@ -49,6 +52,7 @@ static const struct {
     {"db", config_set_db},
     {"log_level", config_set_log_level},
     {"url_template", config_set_url_template},
+    {"allow_group", config_set_allow_group},
 };
 
 #define CONFIG_KEY_COUNT (sizeof(config_keys) / sizeof(config_keys[0]))
@@ -141,6 +145,18 @@ config_set_url_template(struct config *c, const char *v, char *why, size_t size)
 	return c->url_template ? 0 : -ENOMEM;
 }
 
+/* A group whose members may use the socket besides the daemon's user. */
+static int
+config_set_allow_group(struct config *c, const char *v, char *why, size_t size)
+{
+	if (getgrnam(v) == NULL) {
+		snprintf(why, size, "no group named '%s'", v);
+		return -EINVAL;
+	}
+	c->allow_group = strdup(v);
+	return c->allow_group ? 0 : -ENOMEM;
+}
+
 /* The next event, or -EINVAL with the parser's complaint. */
 static int
 config_next(struct config_reader *r, yaml_event_t *event)
@@ -199,7 +215,7 @@ config_pair(struct config_reader *r, const yaml_event_t *key)
 			return config_value(r, i);
 	return config_fail(r, line,
 			   "%s: unknown key (known: content, socket, db, "
-			   "log_level, url_template)",
+			   "log_level, url_template, allow_group)",
 			   name);
 }
 
@@ -296,6 +312,7 @@ config_clear(struct config *c)
 	free(c->socket);
 	free(c->db);
 	free(c->url_template);
+	free(c->allow_group);
 	memset(c, 0, sizeof(*c));
 	c->log_level = -1;
 }

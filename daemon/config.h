@@ -7,6 +7,7 @@
  *     db: ~/.cache/epsearch/index.sqlite3
  *     log_level: info
  *     url_template: https://example.org/watch/{slug}?t={start}
+ *     allow_group: www-data
  *
  * Every key is optional. Paths are absolute or start with "~/". It reads
  * and checks the file; which setting wins over which is main.c's affair.
@@ -19,6 +20,7 @@ struct config {
 	char *socket;
 	char *db;
 	char *url_template; /* checked with url_template_check */
+	char *allow_group;  /* a group that exists; socket shared with it */
 	int log_level;	    /* LOG_ERR .. LOG_DEBUG, or -1 when not set */
 };
 

@@ -4,6 +4,16 @@
  * loop thread while none is. A batch is either the whole tree or a list of
  * paths; the loop thread hands its list over when the batch starts and
  * takes nothing back until it ends.
+ *
+ * Faults: a batch that fails (disk full, I/O error) is rolled back and its
+ * paths are kept aside, to be written with the next batch: one started by
+ * the next change, or by the retry timer (1 s, doubling at each failed
+ * retry up to 60 s). A sync=1 search does not wait for them: their batch
+ * has ended, and the search answers from the index as it is.
+ *
+ * A damaged database (found by the check before the first batch, by a
+ * batch, or by a search) is moved aside and rebuilt from the tree;
+ * searches wait for the new one as they do for the first scan.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -17,6 +27,10 @@
 #include "store.h"
 
 #define LATENCY_SAMPLES 512
+#define RETRY_FIRST_MS 1000
+#define RETRY_MAX_MS 60000
+/* How often the loop asks again for a checkpoint a reader held up. */
+#define CHECKPOINT_AGAIN_MS 5000
 
 struct change {
 	char *path;
@@ -33,14 +47,21 @@ struct indexer {
 	uv_loop_t *loop;
 	char *root;
 	char *next_root; /* the tree to move to once no batch is in flight */
-	struct store *writer;
+	char *db_path;
+	struct store *writer; /* NULL when a rebuild could not open it */
 	indexer_batch_cb on_batch;
 	void *arg;
 	void (*on_progress)(void *arg, long files);
 	void *progress_arg;
+	indexer_rebuild_cb on_rebuild;
+	void *rebuild_arg;
 	uv_timer_t window;
 	uv_timer_t recheck_timer; /* looks again at unsettled files */
+	uv_timer_t retry_timer;	  /* tries a failed batch again */
+	uv_timer_t checkpoint_timer; /* while a reader holds the WAL big */
 	int open_timers;
+	unsigned retry_ms; /* the next backoff; 0 after a success */
+	int want_retry;	   /* the retry timer fired */
 	struct changes unsettled; /* written by the batch in flight */
 	struct changes recheck;
 
@@ -49,18 +70,27 @@ struct indexer {
 	int want_full;
 	int ready;	/* the first full scan ended */
 	int closing;
+	int check_first;  /* check the database before the next batch */
+	int damaged;	  /* rebuild once no batch is in flight */
+	int want_checkpoint;
 	unsigned long long started;	/* batches started */
 	unsigned long long ended;	/* batches ended */
 	unsigned long long generation;	/* batches committed */
 	char *last_error;
 	struct changes pending;
+	struct changes failed; /* paths of failed batches, for the next one */
+	int failed_full;       /* a failed full scan, for the next batch */
 
 	/* The batch in flight: set before it starts, read after it ends. */
 	int batch_full;
+	int batch_retry; /* started by the retry timer */
+	int batch_checkpoint_only; /* no paths: only the WAL checkpoint */
 	struct changes batch;
 	struct scan_report report;
+	int batch_rc;
 	char *batch_error;
 	double batch_ms;
+	int wal_held; /* the checkpoint after it was held up by a reader */
 
 	double latencies[LATENCY_SAMPLES];
 	long latency_count;
@@ -150,34 +180,60 @@ indexer_progress(void *arg, long files)
 		ix->on_progress(ix->progress_arg, files);
 }
 
+/* On the worker: writes the paths of a batch; 0 or a negative code. */
+static int
+indexer_write_paths(struct indexer *ix)
+{
+	const char **paths = malloc(ix->batch.count * sizeof(*paths));
+	size_t i;
+	int rc;
+
+	if (paths == NULL)
+		return -ENOMEM;
+	for (i = 0; i < ix->batch.count; i++)
+		paths[i] = ix->batch.items[i].path;
+	rc = scan_paths(ix->writer, ix->root, paths, ix->batch.count,
+			&ix->report, &ix->batch_error);
+	free(paths);
+	return rc;
+}
+
+/* On the worker: the check before the first batch, then the batch. */
+static int
+indexer_write(struct indexer *ix)
+{
+	int rc;
+
+	if (ix->check_first) {
+		ix->check_first = 0;
+		rc = store_check(ix->writer, &ix->batch_error);
+		if (rc != 0)
+			return rc;
+	}
+	if (ix->batch_full) {
+		ix->report.on_progress = indexer_progress;
+		return scan_tree(ix->writer, ix->root, &ix->report,
+				 &ix->batch_error);
+	}
+	return indexer_write_paths(ix);
+}
+
 static void
 indexer_work(uv_work_t *req)
 {
 	struct indexer *ix = req->data;
-	const char **paths = NULL;
 	double start = now_ms();
-	size_t i;
 
 	memset(&ix->report, 0, sizeof(ix->report));
 	ix->report.on_error = log_file_error;
 	ix->report.on_unsettled = indexer_unsettled;
 	ix->report.arg = ix;
 	ix->batch_error = NULL;
-	if (ix->batch_full) {
-		ix->report.on_progress = indexer_progress;
-		scan_tree(ix->writer, ix->root, &ix->report, &ix->batch_error);
-	} else {
-		paths = malloc(ix->batch.count * sizeof(*paths));
-		for (i = 0; paths && i < ix->batch.count; i++)
-			paths[i] = ix->batch.items[i].path;
-		if (paths == NULL || scan_paths(ix->writer, ix->root, paths,
-						ix->batch.count, &ix->report,
-						&ix->batch_error) == -ENOMEM)
-			ix->batch_error = ix->batch_error
-						  ? ix->batch_error
-						  : strdup("out of memory");
-		free(paths);
-	}
+	ix->batch_rc = ix->batch_checkpoint_only ? 0 : indexer_write(ix);
+	if (ix->batch_rc != 0 && ix->batch_error == NULL)
+		ix->batch_error = strdup(strerror(-ix->batch_rc));
+	/* Even after a failure: a smaller log frees space on a full disk. */
+	ix->wal_held = store_checkpoint(ix->writer) == -EBUSY;
 	ix->batch_ms = now_ms() - start;
 }
 
@@ -186,12 +242,14 @@ indexer_free(struct indexer *ix)
 {
 	store_close(ix->writer);
 	changes_clear(&ix->pending);
+	changes_clear(&ix->failed);
 	changes_clear(&ix->batch);
 	changes_clear(&ix->unsettled);
 	changes_clear(&ix->recheck);
 	free(ix->last_error);
 	free(ix->root);
 	free(ix->next_root);
+	free(ix->db_path);
 	free(ix);
 }
 
@@ -213,11 +271,28 @@ indexer_report(struct indexer *ix)
 	free(ix->last_error);
 	ix->last_error = ix->batch_error;
 	ix->batch_error = NULL;
-	if (ix->last_error) {
-		log_error("indexing %s failed, the index is as it was: %s",
-			  ix->root, ix->last_error);
+	if (ix->batch_rc == -EPROTO) {
+		log_error("the index %s is damaged: %s", ix->db_path,
+			  ix->last_error);
 		return;
 	}
+	if (ix->batch_rc == -ENOSPC) {
+		log_error("indexing %s failed, the index is as it was: %s; "
+			  "free space on the file system of %s (trying again "
+			  "in %u s, or at the next change)",
+			  ix->root, ix->last_error, ix->db_path,
+			  ix->retry_ms / 1000);
+		return;
+	}
+	if (ix->batch_rc != 0) {
+		log_error("indexing %s failed, the index is as it was: %s "
+			  "(trying again in %u s, or at the next change)",
+			  ix->root, ix->last_error, ix->retry_ms / 1000);
+		return;
+	}
+	if (ix->retry_ms)
+		log_notice("indexing %s works again", ix->root);
+	ix->retry_ms = 0;
 	ix->generation++;
 	indexer_record_latency(ix, now_ms());
 	log_msg(ix->batch_full ? LOG_INFO : LOG_DEBUG,
@@ -243,6 +318,8 @@ indexer_close_timers(struct indexer *ix)
 {
 	uv_close((uv_handle_t *)&ix->window, indexer_closed);
 	uv_close((uv_handle_t *)&ix->recheck_timer, indexer_closed);
+	uv_close((uv_handle_t *)&ix->retry_timer, indexer_closed);
+	uv_close((uv_handle_t *)&ix->checkpoint_timer, indexer_closed);
 }
 
 static void
@@ -272,24 +349,183 @@ indexer_schedule_recheck(struct indexer *ix)
 }
 
 static void
+indexer_retry_cb(uv_timer_t *timer)
+{
+	struct indexer *ix = timer->data;
+
+	ix->want_retry = 1;
+	indexer_next(ix);
+}
+
+/*
+ * A batch failed and was rolled back: its paths (or the full scan) go
+ * with the next batch, which the retry timer starts unless a change
+ * does first.
+ */
+static void
+indexer_keep_failed(struct indexer *ix)
+{
+	size_t i;
+
+	if (ix->batch_full)
+		ix->failed_full = 1;
+	for (i = 0; i < ix->batch.count; i++)
+		if (changes_add(&ix->failed, ix->batch.items[i].path,
+				ix->batch.items[i].noted_ms) != 0)
+			ix->failed_full = 1;
+	uv_timer_start(&ix->retry_timer, indexer_retry_cb, ix->retry_ms, 0);
+}
+
+/*
+ * Chooses the wait before the retry timer tries again: it doubles only
+ * when a retry of its own failed, not at each change met meanwhile.
+ */
+static void
+indexer_back_off(struct indexer *ix)
+{
+	if (ix->retry_ms == 0)
+		ix->retry_ms = RETRY_FIRST_MS;
+	else if (ix->batch_retry)
+		ix->retry_ms = ix->retry_ms * 2 < RETRY_MAX_MS
+				       ? ix->retry_ms * 2
+				       : RETRY_MAX_MS;
+}
+
+/* Adds what failed batches left to the batch about to start. */
+static void
+indexer_take_failed(struct indexer *ix)
+{
+	size_t i;
+
+	if (ix->failed_full)
+		ix->want_full = 1;
+	for (i = 0; i < ix->failed.count; i++)
+		if (changes_add(&ix->pending, ix->failed.items[i].path,
+				ix->failed.items[i].noted_ms) != 0)
+			ix->want_full = 1;
+	changes_clear(&ix->failed);
+	ix->failed_full = 0;
+}
+
+static void
+indexer_checkpoint_cb(uv_timer_t *timer)
+{
+	struct indexer *ix = timer->data;
+
+	ix->want_checkpoint = 1;
+	indexer_next(ix);
+}
+
+/* While a reader keeps the log from shrinking, asks again now and then. */
+static void
+indexer_watch_wal(struct indexer *ix)
+{
+	if (!ix->wal_held)
+		uv_timer_stop(&ix->checkpoint_timer);
+	else if (!uv_is_active((uv_handle_t *)&ix->checkpoint_timer))
+		uv_timer_start(&ix->checkpoint_timer, indexer_checkpoint_cb,
+			       CHECKPOINT_AGAIN_MS, CHECKPOINT_AGAIN_MS);
+}
+
+/* Moves an unusable database aside so a new one can be built. */
+static int
+indexer_set_aside(const char *db_path, const char *why)
+{
+	static const char *const suffixes[] = {"", "-wal", "-shm"};
+	char from[4096], to[4096];
+	long stamp = (long)time(NULL);
+	size_t i;
+
+	for (i = 0; i < 3; i++) {
+		snprintf(from, sizeof(from), "%s%s", db_path, suffixes[i]);
+		snprintf(to, sizeof(to), "%s.broken-%ld%s", db_path, stamp,
+			 suffixes[i]);
+		if (rename(from, to) != 0 && errno != ENOENT)
+			return -errno;
+	}
+	log_warning("%s %s; moved it to %s.broken-%ld and rebuilding from "
+		    "the tree",
+		    db_path, why, db_path, stamp);
+	return 0;
+}
+
+/*
+ * On the loop thread, no batch in flight: moves the damaged database
+ * aside and starts a new one. Whoever reads it closes their connections
+ * before and opens them again after (on_rebuild); searches wait for the
+ * full scan of the new one.
+ */
+static void
+indexer_rebuild(struct indexer *ix)
+{
+	char *why = NULL;
+	int rc;
+
+	ix->damaged = 0;
+	ix->ready = 0;
+	ix->want_full = 1;
+	changes_clear(&ix->pending); /* the full scan covers them */
+	changes_clear(&ix->failed);
+	ix->failed_full = 0;
+	if (ix->on_rebuild)
+		ix->on_rebuild(ix->rebuild_arg, INDEXER_REBUILD_START);
+	store_close(ix->writer);
+	ix->writer = NULL;
+	rc = indexer_set_aside(ix->db_path, "is damaged");
+	if (rc == 0)
+		rc = store_open(ix->db_path, STORE_WRITER, &ix->writer, &why);
+	else if (asprintf(&why, "%s: cannot move aside: %s", ix->db_path,
+			  strerror(-rc)) < 0)
+		why = NULL;
+	if (rc != 0) {
+		log_error("cannot rebuild the index: %s",
+			  why ? why : strerror(-rc));
+		free(why);
+	}
+	if (ix->on_rebuild)
+		ix->on_rebuild(ix->rebuild_arg, rc == 0
+				? INDEXER_REBUILD_DONE
+				: INDEXER_REBUILD_FAILED);
+}
+
+/* Handles what a batch that is not a checkpoint left behind. */
+static void
+indexer_after_batch(struct indexer *ix)
+{
+	if (ix->batch_rc == -EPROTO)
+		ix->damaged = 1;
+	else if (ix->batch_rc != 0)
+		indexer_back_off(ix);
+	indexer_report(ix);
+	if (ix->batch_rc != 0 && !ix->damaged)
+		indexer_keep_failed(ix);
+	indexer_schedule_recheck(ix);
+	if (ix->batch_full)
+		ix->ready = 1;
+	changes_clear(&ix->batch);
+}
+
+static void
 indexer_after_work(uv_work_t *req, int status)
 {
 	struct indexer *ix = req->data;
 
 	ix->in_flight = 0;
-	ix->ended++;
+	if (!ix->batch_checkpoint_only)
+		ix->ended++;
 	if (ix->closing) {
 		free(ix->batch_error);
 		indexer_close_timers(ix);
 		return;
 	}
-	indexer_report(ix);
-	indexer_schedule_recheck(ix);
-	if (ix->batch_full)
-		ix->ready = 1;
-	changes_clear(&ix->batch);
-	indexer_next(ix);
-	ix->on_batch(ix->arg);
+	indexer_watch_wal(ix);
+	if (!ix->batch_checkpoint_only)
+		indexer_after_batch(ix);
+	if (ix->damaged)
+		indexer_rebuild(ix);
+	indexer_next(ix); /* what failed waits for the retry or a change */
+	if (!ix->batch_checkpoint_only)
+		ix->on_batch(ix->arg);
 }
 
 /* Moves to the tree indexer_set_root asked for; no batch is in flight. */
@@ -300,34 +536,56 @@ indexer_move(struct indexer *ix)
 	ix->root = ix->next_root;
 	ix->next_root = NULL;
 	changes_clear(&ix->pending); /* relative to the old tree */
+	changes_clear(&ix->failed);
+	ix->failed_full = 0;
 	ix->want_full = 1;
 	ix->ready = 0;
+}
+
+/* Queues the batch set up in ix on the worker pool. */
+static void
+indexer_queue(struct indexer *ix)
+{
+	ix->in_flight = 1;
+	if (!ix->batch_checkpoint_only)
+		ix->started++;
+	ix->work.data = ix;
+	if (uv_queue_work(ix->loop, &ix->work, indexer_work,
+			  indexer_after_work) != 0) {
+		log_error("cannot queue an indexing batch");
+		ix->in_flight = 0;
+		if (!ix->batch_checkpoint_only)
+			ix->ended++;
+	}
 }
 
 /* Starts the next batch if one is wanted and none is running. */
 static void
 indexer_next(struct indexer *ix)
 {
+	int wanted;
+
 	if (!ix->in_flight && ix->next_root)
 		indexer_move(ix);
-	if (ix->in_flight || ix->closing ||
-	    (!ix->want_full && ix->pending.count == 0))
+	wanted = ix->want_full || ix->pending.count || ix->want_checkpoint ||
+		 ix->want_retry;
+	if (ix->in_flight || ix->closing || ix->writer == NULL || !wanted)
 		return;
 	uv_timer_stop(&ix->window);
+	ix->batch_checkpoint_only = !ix->want_full && ix->pending.count == 0 &&
+				    !ix->want_retry;
+	if (!ix->batch_checkpoint_only) {
+		uv_timer_stop(&ix->retry_timer);
+		indexer_take_failed(ix);
+	}
+	ix->batch_retry = ix->want_retry;
+	ix->want_retry = ix->want_checkpoint = 0;
 	ix->batch_full = ix->want_full;
 	ix->want_full = 0;
 	ix->batch = ix->pending;
 	memset(&ix->pending, 0, sizeof(ix->pending));
 	changes_unique(&ix->batch);
-	ix->in_flight = 1;
-	ix->started++;
-	ix->work.data = ix;
-	if (uv_queue_work(ix->loop, &ix->work, indexer_work,
-			  indexer_after_work) != 0) {
-		log_error("cannot queue an indexing batch");
-		ix->in_flight = 0;
-		ix->ended++;
-	}
+	indexer_queue(ix);
 }
 
 static void
@@ -397,28 +655,6 @@ indexer_done(const struct indexer *ix, unsigned long long ticket)
 	return ix->ended >= ticket;
 }
 
-/* Moves an unusable database aside so a new one can be built. */
-static int
-indexer_set_aside(const char *db_path)
-{
-	static const char *const suffixes[] = {"", "-wal", "-shm"};
-	char from[4096], to[4096];
-	long stamp = (long)time(NULL);
-	size_t i;
-
-	for (i = 0; i < 3; i++) {
-		snprintf(from, sizeof(from), "%s%s", db_path, suffixes[i]);
-		snprintf(to, sizeof(to), "%s.broken-%ld%s", db_path, stamp,
-			 suffixes[i]);
-		if (rename(from, to) != 0 && errno != ENOENT)
-			return -errno;
-	}
-	log_warning("%s is not a usable index; moved it to %s.broken-%ld and "
-		    "rebuilding from the tree",
-		    db_path, db_path, stamp);
-	return 0;
-}
-
 static int
 indexer_open_store(const char *db_path, struct store **out, char **errmsg)
 {
@@ -429,7 +665,7 @@ indexer_open_store(const char *db_path, struct store **out, char **errmsg)
 	log_warning("%s", *errmsg);
 	free(*errmsg);
 	*errmsg = NULL;
-	rc = indexer_set_aside(db_path);
+	rc = indexer_set_aside(db_path, "is not a usable index");
 	if (rc != 0) {
 		if (asprintf(errmsg, "%s: cannot move aside: %s", db_path,
 			     strerror(-rc)) < 0)
@@ -448,7 +684,10 @@ indexer_open(uv_loop_t *loop, const char *root, const char *db_path,
 	int rc;
 
 	*out = NULL;
-	if (ix == NULL || (ix->root = strdup(root)) == NULL) {
+	if (ix == NULL || (ix->root = strdup(root)) == NULL ||
+	    (ix->db_path = strdup(db_path)) == NULL) {
+		if (ix)
+			free(ix->root);
 		free(ix);
 		return -ENOMEM;
 	}
@@ -462,11 +701,37 @@ indexer_open(uv_loop_t *loop, const char *root, const char *db_path,
 	}
 	uv_timer_init(loop, &ix->window);
 	uv_timer_init(loop, &ix->recheck_timer);
-	ix->recheck_timer.data = ix;
-	ix->open_timers = 2;
-	ix->window.data = ix;
+	uv_timer_init(loop, &ix->retry_timer);
+	uv_timer_init(loop, &ix->checkpoint_timer);
+	ix->window.data = ix->recheck_timer.data = ix;
+	ix->retry_timer.data = ix->checkpoint_timer.data = ix;
+	ix->open_timers = 4;
+	ix->check_first = 1;
 	*out = ix;
 	return 0;
+}
+
+void
+indexer_on_rebuild(struct indexer *ix, indexer_rebuild_cb on_rebuild,
+		   void *arg)
+{
+	ix->on_rebuild = on_rebuild;
+	ix->rebuild_arg = arg;
+}
+
+void
+indexer_damaged(struct indexer *ix)
+{
+	if (ix->damaged || ix->closing)
+		return;
+	log_error("the index %s is damaged: a read met a malformed page",
+		  ix->db_path);
+	ix->damaged = 1;
+	ix->ready = 0; /* searches wait for the rebuilt index */
+	if (ix->in_flight)
+		return; /* rebuilt when the batch in flight ends */
+	indexer_rebuild(ix);
+	indexer_next(ix);
 }
 
 int
@@ -492,8 +757,10 @@ indexer_stats(const struct indexer *ix, struct indexer_stats *stats)
 
 	memset(stats, 0, sizeof(*stats));
 	stats->generation = ix->generation;
-	stats->pending = (long)ix->pending.count;
-	stats->busy = ix->in_flight || ix->want_full || ix->pending.count;
+	stats->pending = (long)(ix->pending.count + ix->failed.count);
+	stats->busy = (ix->in_flight && !ix->batch_checkpoint_only) ||
+		      ix->want_full || ix->pending.count || ix->failed.count ||
+		      ix->failed_full;
 	stats->last_error = ix->last_error;
 	stats->latency_samples = n;
 	if (n == 0)

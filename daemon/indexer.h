@@ -22,6 +22,16 @@ struct indexer;
 /* Called on the loop thread after each batch ends, committed or not. */
 typedef void (*indexer_batch_cb)(void *arg);
 
+enum indexer_rebuild_phase {
+	INDEXER_REBUILD_START,	/* close all other connections to it */
+	INDEXER_REBUILD_DONE,	/* a new one is there: open them again */
+	INDEXER_REBUILD_FAILED, /* no new one could be made (logged) */
+};
+
+/* Called on the loop thread around the rebuild of a damaged index. */
+typedef void (*indexer_rebuild_cb)(void *arg,
+				   enum indexer_rebuild_phase phase);
+
 struct indexer_stats {
 	unsigned long long generation; /* committed batches */
 	long pending;		       /* paths waiting for a batch */
@@ -35,7 +45,8 @@ struct indexer_stats {
 /*
  * Opens (creating, or rebuilding when it is not a usable index) the
  * database at db_path for the tree at root. Returns 0 and *out, or a
- * negative errno with *errmsg set. Nothing is scanned until asked.
+ * negative errno with *errmsg set. Nothing is scanned until asked; the
+ * first batch checks the database first (store_check).
  */
 int indexer_open(uv_loop_t *loop, const char *root, const char *db_path,
 		 indexer_batch_cb on_batch, void *arg, struct indexer **out,
@@ -48,6 +59,20 @@ int indexer_open(uv_loop_t *loop, const char *root, const char *db_path,
 void indexer_on_progress(struct indexer *ix,
 			 void (*on_progress)(void *arg, long files),
 			 void *arg);
+
+/*
+ * Calls on_rebuild(arg, phase) when a damaged database is moved aside and
+ * a new one built in its place; see enum indexer_rebuild_phase.
+ */
+void indexer_on_rebuild(struct indexer *ix, indexer_rebuild_cb on_rebuild,
+			void *arg);
+
+/*
+ * Notes that a reader met a damaged database (store_is_corrupt): it is
+ * moved aside and rebuilt from the tree, now or once the batch in flight
+ * has ended, and searches wait until the new one is scanned.
+ */
+void indexer_damaged(struct indexer *ix);
 
 /*
  * Moves to another content tree: changes noted so far are dropped, the

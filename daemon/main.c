@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sysexits.h>
 #include <unistd.h>
 
 #include <uv.h>
@@ -44,6 +45,9 @@ struct daemon {
 	unsigned long long scan_ticket;
 	/* Files the index held before that scan; read by the worker. */
 	atomic_long expected_files;
+	/* EX_TEMPFAIL once the index could not be rebuilt: systemd restarts
+	 * the daemon then, as it does not after a bad setting (status 1). */
+	int exit_status;
 };
 
 /* Logs why and frees it; returns rc. */
@@ -77,7 +81,8 @@ daemon_scan(struct daemon *d)
 {
 	struct store_counts counts = {0};
 
-	store_counts(d->reader, &counts);
+	if (d->reader)
+		store_counts(d->reader, &counts);
 	atomic_store(&d->expected_files, (long)counts.files);
 	notify_status("scanning %s", d->cfg.content);
 	indexer_scan_all(d->indexer);
@@ -89,7 +94,7 @@ daemon_scan_summary(struct daemon *d)
 {
 	struct store_counts c = {0};
 
-	if (store_counts(d->reader, &c) != 0) {
+	if (d->reader == NULL || store_counts(d->reader, &c) != 0) {
 		notify_status("scanned %s", d->cfg.content);
 		return;
 	}
@@ -179,6 +184,42 @@ daemon_watch(struct daemon *d, const char *content, struct watch **out)
 	return rc != 0 ? daemon_fail(rc, why) : 0;
 }
 
+/* Opens the read connection searches use; 0 or a negative errno, logged. */
+static int
+daemon_open_reader(struct daemon *d)
+{
+	char *why = NULL;
+	int rc;
+
+	rc = store_open(d->cfg.db, STORE_READER, &d->reader, &why);
+	if (rc != 0)
+		return daemon_fail(rc, why);
+	rc = search_attach(d->reader);
+	if (rc != 0)
+		return daemon_fail(rc, strdup("cannot ready the index for "
+					      "searches"));
+	d->api.reader = d->reader;
+	return 0;
+}
+
+/* Around the rebuild of a damaged index, the read connection follows. */
+static void
+daemon_rebuild(void *arg, enum indexer_rebuild_phase phase)
+{
+	struct daemon *d = arg;
+
+	if (phase == INDEXER_REBUILD_START) {
+		store_close(d->reader);
+		d->reader = d->api.reader = NULL;
+		return;
+	}
+	if (phase == INDEXER_REBUILD_DONE && daemon_open_reader(d) == 0)
+		return;
+	log_error("stopping: there is no index to search");
+	d->exit_status = EX_TEMPFAIL;
+	raise(SIGTERM); /* stops cleanly from the loop */
+}
+
 static int
 daemon_open_index(struct daemon *d)
 {
@@ -189,15 +230,13 @@ daemon_open_index(struct daemon *d)
 		log_warning("%s: cannot create its directory", d->cfg.db);
 	rc = indexer_open(d->loop, d->cfg.content, d->cfg.db, daemon_batch_done,
 			  d, &d->indexer, &why);
-	if (rc == 0)
-		rc = store_open(d->cfg.db, STORE_READER, &d->reader, &why);
 	if (rc != 0)
 		return daemon_fail(rc, why);
-	rc = search_attach(d->reader);
+	rc = daemon_open_reader(d);
 	if (rc != 0)
-		return daemon_fail(rc, strdup("cannot ready the index for "
-					      "searches"));
+		return rc;
 	indexer_on_progress(d->indexer, daemon_scan_progress, d);
+	indexer_on_rebuild(d->indexer, daemon_rebuild, d);
 	return 0;
 }
 
@@ -231,11 +270,15 @@ daemon_scan_once(const struct config *cfg)
 static int
 daemon_serve(struct daemon *d, int fd)
 {
+	struct server_options options = {d->args.idle_timeout_s, -1};
 	char *why = NULL;
 	int rc;
 
+	rc = paths_group_id(d->cfg.allow_group, &options.allow_gid, &why);
+	if (rc != 0)
+		return daemon_fail(rc, why);
 	if (fd == -ENOENT)
-		fd = paths_listen(d->cfg.socket, &why);
+		fd = paths_listen(d->cfg.socket, options.allow_gid, &why);
 	if (fd < 0)
 		return daemon_fail(fd, why);
 	d->api.reader = d->reader;
@@ -243,7 +286,7 @@ daemon_serve(struct daemon *d, int fd)
 	d->api.content_root = d->cfg.content;
 	d->api.url_template = d->cfg.url_template;
 	d->api.test_hooks = d->args.test_hooks;
-	rc = server_start(d->loop, fd, &d->api, &d->server, &why);
+	rc = server_start(d->loop, fd, &d->api, &options, &d->server, &why);
 	if (rc != 0) {
 		close(fd);
 		if (!d->inherited)
@@ -291,6 +334,12 @@ daemon_keep_fixed(struct daemon *d, struct config *next)
 		log_warning("db: %s takes effect when epsearchd restarts; "
 			    "still using %s",
 			    next->db, d->cfg.db);
+	if (strcmp(next->allow_group ? next->allow_group : "",
+		   d->cfg.allow_group ? d->cfg.allow_group : "") != 0)
+		log_warning("allow_group: takes effect when epsearchd "
+			    "restarts");
+	swap = next->allow_group, next->allow_group = d->cfg.allow_group,
+	d->cfg.allow_group = swap;
 	swap = next->socket, next->socket = d->cfg.socket, d->cfg.socket = swap;
 	swap = next->db, next->db = d->cfg.db, d->cfg.db = swap;
 }
@@ -388,7 +437,7 @@ daemon_run(struct daemon *d, int fd)
 	if (!d->inherited)
 		unlink(d->cfg.socket); /* an inherited one is systemd's */
 	uv_loop_close(d->loop);
-	return 0;
+	return d->exit_status;
 }
 
 int
@@ -399,8 +448,10 @@ main(int argc, char **argv)
 	int rc, fd;
 
 	rc = settings_parse_args(argc, argv, &d.args);
-	if (rc != 0)
+	if (rc != 0) {
+		settings_clear(&d.args); /* the flags read before the bad one */
 		return rc;
+	}
 	signal(SIGPIPE, SIG_IGN);
 	fd = d.args.scan_once ? -ENOENT : paths_inherited(&why);
 	d.inherited = fd >= 0;
@@ -417,5 +468,7 @@ main(int argc, char **argv)
 	}
 	config_clear(&d.cfg);
 	settings_clear(&d.args);
+	if (rc == EX_TEMPFAIL)
+		return rc;
 	return rc == 0 ? 0 : 1;
 }

@@ -3,6 +3,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,6 +129,9 @@ paths_clear_stale(const char *path, const struct sockaddr_un *addr,
 	if (alive == 1)
 		return paths_fail(errmsg, -EADDRINUSE, path,
 				  "another epsearchd is listening there");
+	if (alive < 0) /* e.g. another user's socket: not ours to remove */
+		return paths_fail(errmsg, alive, path,
+				  "cannot tell whether a daemon listens there");
 	if (unlink(path) != 0)
 		return paths_fail(errmsg, -errno, path,
 				  "cannot remove the stale socket");
@@ -135,7 +139,75 @@ paths_clear_stale(const char *path, const struct sockaddr_un *addr,
 }
 
 int
-paths_listen(const char *path, char **errmsg)
+paths_group_id(const char *name, long *gid, char **errmsg)
+{
+	struct group *gr;
+
+	*gid = -1;
+	if (name == NULL)
+		return 0;
+	errno = 0;
+	gr = getgrnam(name);
+	if (gr == NULL) {
+		if (asprintf(errmsg, "allow_group: no group named '%s'",
+			     name) < 0)
+			*errmsg = NULL;
+		return errno ? -errno : -ENOENT;
+	}
+	*gid = (long)gr->gr_gid;
+	return 0;
+}
+
+/* The directory part of path (a new string), or NULL. */
+static char *
+paths_dir(const char *path)
+{
+	char *slash = strrchr(path, '/');
+
+	if (slash == NULL || slash == path)
+		return strdup(slash ? "/" : ".");
+	return strndup(path, (size_t)(slash - path));
+}
+
+/*
+ * Creates the socket's directory (0700, or 0710 with the group for an
+ * allowed group). A directory that already exists is left as it is: it
+ * may be shared, like /run.
+ */
+static int
+paths_socket_dir(const char *path, long gid, char **errmsg)
+{
+	char *dir = paths_dir(path);
+	struct stat sb;
+	int rc = 0, exists;
+
+	if (dir == NULL)
+		return -ENOMEM;
+	exists = stat(dir, &sb) == 0;
+	if (!exists)
+		rc = paths_make_parent(path, 0700);
+	if (rc == 0 && !exists && gid >= 0 &&
+	    (chown(dir, (uid_t)-1, (gid_t)gid) != 0 || chmod(dir, 0710) != 0))
+		rc = -errno;
+	free(dir);
+	return rc == 0 ? 0
+		       : paths_fail(errmsg, rc, path,
+				    "cannot create its directory");
+}
+
+/* Hands the bound socket to the allowed group: 0660, that group. */
+static int
+paths_share_socket(const char *path, long gid)
+{
+	if (gid < 0)
+		return 0;
+	if (chown(path, (uid_t)-1, (gid_t)gid) != 0 || chmod(path, 0660) != 0)
+		return -errno;
+	return 0;
+}
+
+int
+paths_listen(const char *path, long gid, char **errmsg)
 {
 	struct sockaddr_un addr = {.sun_family = AF_UNIX};
 	mode_t old_mask;
@@ -145,10 +217,9 @@ paths_listen(const char *path, char **errmsg)
 		return paths_fail(errmsg, -ENAMETOOLONG, path,
 				  "socket path too long");
 	strcpy(addr.sun_path, path);
-	rc = paths_make_parent(path, 0700);
+	rc = paths_socket_dir(path, gid, errmsg);
 	if (rc != 0)
-		return paths_fail(errmsg, rc, path,
-				  "cannot create its directory");
+		return rc;
 	rc = paths_clear_stale(path, &addr, errmsg);
 	if (rc != 0)
 		return rc;
@@ -159,6 +230,12 @@ paths_listen(const char *path, char **errmsg)
 	old_mask = umask(0177);
 	rc = bind(fd, (struct sockaddr *)&addr, sizeof(addr));
 	umask(old_mask);
+	if (rc == 0 && (rc = paths_share_socket(path, gid)) != 0) {
+		close(fd);
+		unlink(path);
+		return paths_fail(errmsg, rc, path,
+				  "cannot give the socket to allow_group");
+	}
 	if (rc != 0 || listen(fd, 128) != 0) {
 		rc = -errno;
 		close(fd);

@@ -25,12 +25,20 @@ char *paths_default_config(void);
 int paths_make_parent(const char *path, unsigned mode);
 
 /*
- * Binds and listens on a Unix socket at path, mode 0600. A stale socket
- * file is replaced; a live daemon's socket, or any file that is not a
- * socket, is left alone and reported. Returns the descriptor, or a
- * negative errno with *errmsg set.
+ * The id of the group called name into *gid (-1 when name is NULL).
+ * Returns 0, or a negative errno with *errmsg set.
  */
-int paths_listen(const char *path, char **errmsg);
+int paths_group_id(const char *name, long *gid, char **errmsg);
+
+/*
+ * Binds and listens on a Unix socket at path, mode 0600 in a directory
+ * it creates 0700; with gid >= 0 (allow_group), the socket is 0660 and
+ * the directory it creates 0710, both of that group. A stale socket file
+ * is replaced; a live daemon's socket, one it cannot probe, or any file
+ * that is not a socket, is left alone and reported. Returns the
+ * descriptor, or a negative errno with *errmsg set.
+ */
+int paths_listen(const char *path, long gid, char **errmsg);
 
 /*
  * The listening socket the service manager passed (socket activation,

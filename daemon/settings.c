@@ -12,6 +12,7 @@
 
 #include "log.h"
 #include "paths.h"
+#include "server.h"
 #include "settings.h"
 #include "url.h"
 
@@ -63,6 +64,11 @@ settings_check_args(const struct settings *s)
 {
 	char why[256];
 
+	if (s->idle_timeout_s <= 0) {
+		fprintf(stderr, "epsearchd: --test-idle-timeout: expected a "
+				"positive number of seconds\n");
+		return 64;
+	}
 	if (s->sweep_interval_s <= 0) {
 		fprintf(stderr, "epsearchd: --sweep-interval: expected a "
 				"positive number of seconds\n");
@@ -112,6 +118,9 @@ settings_option(int c, struct settings *s)
 	case 'M':
 		s->test_max_watches = atol(optarg);
 		return 0;
+	case 'I':
+		s->idle_timeout_s = atoi(optarg);
+		return 0;
 	case 'h':
 		settings_usage(stdout);
 		exit(0);
@@ -144,6 +153,7 @@ settings_parse_args(int argc, char **argv, struct settings *s)
 	    {"scan-once", no_argument, NULL, 'O'},
 	    {"test-hooks", no_argument, NULL, 'T'},
 	    {"test-max-watches", required_argument, NULL, 'M'},
+	    {"test-idle-timeout", required_argument, NULL, 'I'},
 	    {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, 'V'},
 	    {NULL, 0, NULL, 0},
@@ -153,6 +163,7 @@ settings_parse_args(int argc, char **argv, struct settings *s)
 	memset(s, 0, sizeof(*s));
 	s->flags.log_level = -1;
 	s->sweep_interval_s = SWEEP_INTERVAL_S;
+	s->idle_timeout_s = SERVER_IDLE_TIMEOUT;
 	while ((c = getopt_long(argc, argv, "hV", longs, NULL)) != -1)
 		if ((rc = settings_option(c, s)) != 0)
 			return rc;
@@ -190,6 +201,8 @@ settings_merge(const struct config *flags, struct config *file,
 	if (rc == 0)
 		rc = settings_pick(&out->url_template, flags->url_template,
 				   &file->url_template);
+	if (rc == 0) /* the file's alone: no flag gives it */
+		rc = settings_pick(&out->allow_group, NULL, &file->allow_group);
 	out->log_level = flags->log_level >= 0	? flags->log_level
 			 : file->log_level >= 0 ? file->log_level
 						: LOG_NOTICE;

@@ -15,6 +15,7 @@ struct settings {
 	int scan_once;		 /* --scan-once */
 	int test_hooks;		 /* --test-hooks */
 	long test_max_watches;	 /* --test-max-watches */
+	int idle_timeout_s;	 /* --test-idle-timeout */
 	double sweep_interval_s; /* --sweep-interval */
 };
 

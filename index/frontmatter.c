@@ -176,14 +176,88 @@ frontmatter_locate(const char *buf, size_t n, struct frontmatter_source *src,
 				"front matter is not closed by a --- line");
 }
 
-/* Turns libyaml's complaint into err; returns -EINVAL or -ENOMEM. */
+/* The start of line rel (0-based) of the YAML text, or NULL past its end. */
+static const char *
+frontmatter_line_start(const struct frontmatter_source *src, int rel)
+{
+	const char *p = src->yaml, *end = src->yaml + src->n;
+
+	while (rel-- > 0) {
+		p = memchr(p, '\n', (size_t)(end - p));
+		if (p == NULL)
+			return NULL;
+		p++;
+	}
+	return p;
+}
+
+/*
+ * Copies into out (size bytes) the top-level key of the line at p, such
+ * as "title" in "title: x"; returns 0 when the line has none.
+ */
+static int
+frontmatter_top_key(const char *p, const char *end, char *out, size_t size)
+{
+	size_t n = 0;
+
+	while (p + n < end && n + 1 < size &&
+	       (p[n] == '_' || p[n] == '-' || (p[n] >= 'a' && p[n] <= 'z') ||
+		(p[n] >= 'A' && p[n] <= 'Z') || (p[n] >= '0' && p[n] <= '9')))
+		n++;
+	if (n == 0 || p[0] == '-' || p + n == end || p[n] != ':')
+		return 0;
+	memcpy(out, p, n);
+	out[n] = '\0';
+	return 1;
+}
+
+/*
+ * Names the field a YAML error at line rel (0-based) is in: the nearest
+ * top-level key at or above it, as " (in title)", or "" when none is.
+ */
+static void
+frontmatter_error_field(const struct frontmatter_source *src, int rel,
+			char *out, size_t size)
+{
+	const char *end = src->yaml + src->n, *p;
+	char key[FRONTMATTER_NAME_MAX];
+
+	out[0] = '\0';
+	for (; rel >= 0; rel--) {
+		p = frontmatter_line_start(src, rel);
+		if (p && frontmatter_top_key(p, end, key, sizeof(key))) {
+			snprintf(out, size, " (in %s)", key);
+			return;
+		}
+	}
+}
+
+/* Whether line rel (0-based) of the YAML text is indented with a tab. */
+static int
+frontmatter_tab_indent(const struct frontmatter_source *src, int rel)
+{
+	const char *end = src->yaml + src->n;
+	const char *p = frontmatter_line_start(src, rel);
+
+	for (; p && p < end && (*p == ' ' || *p == '\t'); p++)
+		if (*p == '\t')
+			return 1;
+	return 0;
+}
+
+/*
+ * Turns libyaml's complaint into err, naming the field it is in; returns
+ * -EINVAL or -ENOMEM.
+ */
 static int
 frontmatter_yaml_error(const yaml_parser_t *parser,
 		       const struct frontmatter_source *src,
 		       struct parse_error *err)
 {
 	const char *problem = parser->problem ? parser->problem : "error";
+	const char *context = parser->context ? parser->context : "";
 	int line = (int)parser->problem_mark.line;
+	char field[FRONTMATTER_NAME_MAX + 8];
 	size_t i;
 
 	if (parser->error == YAML_MEMORY_ERROR)
@@ -194,11 +268,15 @@ frontmatter_yaml_error(const yaml_parser_t *parser,
 		     i++)
 			line += src->yaml[i] == '\n';
 	}
-	line += src->first_line;
-	if (parser->context != NULL)
-		return frontmatter_fail(err, line, "YAML: %s %s", problem,
-					parser->context);
-	return frontmatter_fail(err, line, "YAML: %s", problem);
+	frontmatter_error_field(src, line, field, sizeof(field));
+	if (parser->error == YAML_SCANNER_ERROR &&
+	    frontmatter_tab_indent(src, line))
+		return frontmatter_fail(err, line + src->first_line,
+					"YAML: a tab indents this line; "
+					"indent with spaces%s",
+					field);
+	return frontmatter_fail(err, line + src->first_line, "YAML: %s%s%s%s",
+				problem, *context ? " " : "", context, field);
 }
 
 static int
@@ -1054,9 +1132,10 @@ frontmatter_finish(struct frontmatter_walk *w, const char *default_slug)
 	frontmatter_order_moments(ep->moments, ep->chapter_count, ep->duration);
 	if (timeline_extract(ep, w->description ? w->description : "") < 0)
 		return frontmatter_no_memory(w->err);
-	frontmatter_order_moments(ep->moments + ep->chapter_count,
-				  ep->moment_count - ep->chapter_count,
-				  ep->duration);
+	if (ep->moment_count > ep->chapter_count) /* moments may be NULL */
+		frontmatter_order_moments(ep->moments + ep->chapter_count,
+					  ep->moment_count - ep->chapter_count,
+					  ep->duration);
 	frontmatter_drop_repeats(ep);
 	return 0;
 }

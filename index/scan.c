@@ -21,6 +21,8 @@
 
 #include "scan.h"
 
+#define SCAN_TOO_LARGE "file is larger than 8 MiB"
+
 /* The state of one call: where the tree is and what was done. */
 struct scan {
 	struct store *st;
@@ -90,28 +92,43 @@ default_slug(const char *rel)
 	return strndup(base, n);
 }
 
-/* Reads a whole file; 0 and a malloc'd buffer, or a negative errno. */
+/*
+ * Reads a whole regular file of at most max bytes; 0 and a malloc'd
+ * buffer, or a negative errno. The descriptor is checked, not the name:
+ * what was stat'ed may have been replaced since by a FIFO (whose open
+ * must not block), a device or a larger file. -EFBIG when it is larger
+ * than max, -EINVAL when it is not a regular file.
+ */
 static int
-read_file(const char *path, long long size, char **out, size_t *len)
+read_file(const char *path, long long max, char **out, size_t *len)
 {
-	char *buf;
+	struct stat sb;
+	size_t size, n = 0;
 	ssize_t got;
-	size_t n = 0;
+	char *buf;
 	int fd;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 	if (fd < 0)
-		return -errno;
-	buf = malloc((size_t)size + 1);
+		return errno == ELOOP ? -ENOENT : -errno; /* now a link */
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+		close(fd);
+		return -EINVAL;
+	}
+	if (sb.st_size > max) {
+		close(fd);
+		return -EFBIG;
+	}
+	size = (size_t)sb.st_size;
+	buf = malloc(size + 1);
 	if (buf == NULL) {
 		close(fd);
 		return -ENOMEM;
 	}
-	while (n <= (size_t)size &&
-	       (got = read(fd, buf + n, (size_t)size + 1 - n)) > 0)
+	while (n <= size && (got = read(fd, buf + n, size + 1 - n)) > 0)
 		n += (size_t)got;
 	close(fd);
-	if (n > (size_t)size) {
+	if (n > size) {
 		free(buf);
 		return -EAGAIN; /* grew while read: a writer is at work */
 	}
@@ -176,10 +193,10 @@ scan_parse(struct scan *sc, const char *rel, const struct file_state *state,
 	return rc;
 }
 
-/* A file that cannot be read: recorded like a parse error, no line. */
+/* A file refused before it is parsed: recorded like a parse error. */
 static int
-scan_unreadable(struct scan *sc, const char *rel,
-		const struct file_state *state, const char *why)
+scan_refuse(struct scan *sc, const char *rel, const struct file_state *state,
+	    const char *why)
 {
 	struct parse_error err = {0};
 	int rc;
@@ -187,6 +204,20 @@ scan_unreadable(struct scan *sc, const char *rel,
 	snprintf(err.message, sizeof(err.message), "%s", why);
 	scan_fail(sc, rel, state, &err, &rc);
 	return rc;
+}
+
+/*
+ * A file that cannot be read: refused with no mtime, so that the next
+ * look reads it again (a chmod changes neither its mtime nor its size).
+ */
+static int
+scan_unreadable(struct scan *sc, const char *rel,
+		const struct file_state *state, const char *why)
+{
+	struct file_state again = *state;
+
+	again.mtime_ns = -1;
+	return scan_refuse(sc, rel, &again, why);
 }
 
 /* Reads, hashes and, if its content changed, parses one file. */
@@ -198,11 +229,13 @@ scan_read(struct scan *sc, const char *rel, const char *full,
 	size_t len = 0;
 	int rc;
 
-	rc = read_file(full, state->size, &buf, &len);
-	if (rc == -ENOENT)
-		return store_delete_file(sc->st, rel); /* vanished meanwhile */
+	rc = read_file(full, SCAN_MAX_FILE_SIZE, &buf, &len);
+	if (rc == -ENOENT || rc == -EINVAL)
+		return store_delete_file(sc->st, rel); /* replaced meanwhile */
 	if (rc == -EAGAIN)
 		return 0; /* still being written: its close will bring it */
+	if (rc == -EFBIG)
+		return scan_refuse(sc, rel, state, SCAN_TOO_LARGE);
 	if (rc != 0)
 		return rc == -ENOMEM ? rc
 				     : scan_unreadable(sc, rel, state,
@@ -252,8 +285,7 @@ scan_file(struct scan *sc, const char *rel, const struct stat *lst)
 		sc->report->unchanged++;
 		rc = 0;
 	} else if (state.size > SCAN_MAX_FILE_SIZE) {
-		rc = scan_unreadable(sc, rel, &state,
-				     "file is larger than 8 MiB");
+		rc = scan_refuse(sc, rel, &state, SCAN_TOO_LARGE);
 	} else {
 		rc = scan_read(sc, rel, full, &state, have ? &known : NULL);
 	}

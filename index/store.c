@@ -24,6 +24,11 @@
  * tables, text_added and text_removed, and moves it into moment_text with
  * one DELETE and one INSERT when the batch commits.
  *
+ * The writer keeps the write-ahead log small: once a batch leaves it over
+ * STORE_WAL_LIMIT it is checkpointed and truncated, without waiting for
+ * readers; a reader that holds an old snapshot only delays that until it
+ * ends (store_checkpoint).
+ *
  * Searches read through their own connections (search.c); this file does
  * not rank or format anything.
  */
@@ -31,10 +36,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "store.h"
 
 #define STORE_SCHEMA_VERSION 3
+#define STORE_BUSY_TIMEOUT_MS 5000
 
 static const char store_schema[] =
 	"CREATE TABLE IF NOT EXISTS meta("
@@ -245,11 +252,12 @@ store_configure(struct store *st)
 	static const char writer_pragmas[] =
 		"PRAGMA journal_mode = WAL;"
 		"PRAGMA synchronous = NORMAL;"
-		"PRAGMA foreign_keys = OFF;";
+		"PRAGMA foreign_keys = OFF;"
+		"PRAGMA journal_size_limit = " STORE_WAL_LIMIT_TEXT ";";
 	static const char reader_pragmas[] = "PRAGMA query_only = 1;";
 	int rc;
 
-	sqlite3_busy_timeout(st->db, 5000);
+	sqlite3_busy_timeout(st->db, STORE_BUSY_TIMEOUT_MS);
 	if (st->mode == STORE_READER)
 		return store_code(sqlite3_exec(st->db, reader_pragmas, NULL,
 					       NULL, NULL));
@@ -321,6 +329,89 @@ store_close(struct store *st)
 		sqlite3_finalize(st->stmt[i]);
 	sqlite3_close_v2(st->db);
 	free(st);
+}
+
+/* Runs one check that answers "ok" when all is well; see store_check. */
+static int
+store_check_one(struct store *st, const char *sql, char **errmsg)
+{
+	const char *path = sqlite3_db_filename(st->db, "main");
+	sqlite3_stmt *stmt;
+	const char *answer;
+	char *p;
+	int rc;
+
+	rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(stmt);
+	answer = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(stmt, 0)
+				  : NULL;
+	if (rc == SQLITE_ROW && answer && strcmp(answer, "ok") != 0) {
+		if (errmsg && asprintf(errmsg, "%s: %s", path, answer) < 0)
+			*errmsg = NULL;
+		for (p = errmsg ? *errmsg : NULL; p && *p; p++)
+			*p = *p == '\n' ? ' ' : *p; /* one line in the log */
+		sqlite3_finalize(stmt);
+		return -EPROTO;
+	}
+	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+		rc = SQLITE_OK;
+	else if (errmsg)
+		*errmsg = store_message(path, "check", st->db);
+	sqlite3_finalize(stmt);
+	return store_code(rc);
+}
+
+int
+store_check(struct store *st, char **errmsg)
+{
+	int rc = store_check_one(st, "PRAGMA quick_check(1)", errmsg);
+
+	/* FTS5's own check reads every segment and compares it with the
+	 * text table; it answers nothing when all is well. */
+	if (rc == 0)
+		rc = store_check_one(st,
+				     "INSERT INTO moment_text(moment_text) "
+				     "VALUES('integrity-check')",
+				     errmsg);
+	return rc;
+}
+
+/* The size of the write-ahead log in bytes; 0 when there is none. */
+static long long
+store_wal_size(struct store *st)
+{
+	const char *wal = sqlite3_filename_wal(
+		sqlite3_db_filename(st->db, "main"));
+	struct stat sb;
+
+	return wal && stat(wal, &sb) == 0 ? (long long)sb.st_size : 0;
+}
+
+int
+store_checkpoint(struct store *st)
+{
+	int rc;
+
+	if (store_wal_size(st) <= STORE_WAL_LIMIT)
+		return 0;
+	/* No busy handler: a reader on an old snapshot makes this return
+	 * at once, having copied what it could, instead of waiting. */
+	sqlite3_busy_timeout(st->db, 0);
+	rc = sqlite3_wal_checkpoint_v2(st->db, NULL,
+				       SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+	sqlite3_busy_timeout(st->db, STORE_BUSY_TIMEOUT_MS);
+	if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+		return store_code(rc);
+	return store_wal_size(st) <= STORE_WAL_LIMIT ? 0 : -EBUSY;
+}
+
+int
+store_is_corrupt(struct store *st)
+{
+	int rc = sqlite3_errcode(st->db) & 0xff;
+
+	return rc == SQLITE_CORRUPT || rc == SQLITE_NOTADB;
 }
 
 sqlite3 *

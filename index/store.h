@@ -32,6 +32,11 @@ struct store_counts {
 
 struct store;
 
+/* Past this size the writer checkpoints and truncates the write-ahead log
+ * (and SQLite truncates it to this size when it starts it over). */
+#define STORE_WAL_LIMIT (4 * 1024 * 1024)
+#define STORE_WAL_LIMIT_TEXT "4194304"
+
 /*
  * Opens (a writer creates) the database at path. Returns 0 and *out, or a
  * negative errno-style code with *errmsg (the caller frees it) naming the
@@ -42,6 +47,25 @@ int store_open(const char *path, enum store_mode mode, struct store **out,
 
 /* Closes the connection; NULL is fine. */
 void store_close(struct store *st);
+
+/*
+ * Checks the whole database (PRAGMA quick_check) and the FTS5 index
+ * (its integrity-check). Returns 0, -EPROTO with *errmsg (the caller frees
+ * it) when either finds damage, or another code when the check itself
+ * failed. Writer only.
+ */
+int store_check(struct store *st, char **errmsg);
+
+/*
+ * When the write-ahead log is over STORE_WAL_LIMIT, copies it into the
+ * database and truncates it, without waiting for readers. Returns 0 when
+ * the log is within the limit, -EBUSY when a reader on an old snapshot
+ * kept it from shrinking (try again later), or another code. Writer only.
+ */
+int store_checkpoint(struct store *st);
+
+/* Whether the last call on this connection met a damaged database. */
+int store_is_corrupt(struct store *st);
 
 /* The connection, for the query and search modules. */
 sqlite3 *store_db(struct store *st);

@@ -17,14 +17,33 @@ log=$work/daemon.log
 daemon_pid=
 passed=0
 failed=0
+# What a sanitizer build (EPSEARCH_SANITIZE) writes when it finds a fault.
+sanitizer_report='ERROR: AddressSanitizer|runtime error:|LeakSanitizer'
 
+# cleanup: stops the daemon; a sanitizer report in its log fails the
+# script whatever the checks said (otherwise its status stands).
 cleanup() {
-	stop_daemon
+	local clean=0
+	stop_daemon || true
+	sanitizer_clean || clean=1
 	rm -rf "$work"
+	[ "$clean" -eq 0 ] || exit 1
 }
 trap cleanup EXIT
 
-# start_daemon DIR [ARGS...]: runs epsearchd on DIR and waits for its socket.
+# sanitizer_clean: 1, and the report on stderr, when the daemon's log
+# holds a sanitizer report.
+sanitizer_clean() {
+	[ -f "$log" ] && grep -qE "$sanitizer_report" "$log" || return 0
+	[ -z "${sanitizer_said:-}" ] || return 1
+	sanitizer_said=1
+	echo "FAIL: a sanitizer report in the daemon's log:" >&2
+	grep -E -A40 "$sanitizer_report" "$log" | head -80 >&2
+	return 1
+}
+
+# start_daemon DIR [ARGS...]: runs epsearchd on DIR and waits until its
+# socket answers (a stale socket file left by a killed daemon does not).
 start_daemon() {
 	local content=$1 i
 	shift
@@ -32,7 +51,8 @@ start_daemon() {
 		--log-level info "$@" 2>>"$log" &
 	daemon_pid=$!
 	for i in $(seq 100); do
-		[ -S "$sock" ] && return 0
+		[ -S "$sock" ] && curl -s -o /dev/null --max-time 5 \
+			--unix-socket "$sock" http://localhost/status && return 0
 		kill -0 "$daemon_pid" 2>/dev/null || break
 		sleep 0.05
 	done
@@ -41,13 +61,16 @@ start_daemon() {
 	exit 1
 }
 
-# stop_daemon: SIGTERM, then waits; returns the daemon's exit status.
+# stop_daemon: SIGTERM, then waits; returns the daemon's exit status, or
+# 1 when its log holds a sanitizer report (a leak found at exit also
+# makes the status non-zero).
 stop_daemon() {
 	local rc=0
 	[ -n "$daemon_pid" ] || return 0
 	kill -TERM "$daemon_pid" 2>/dev/null || true
 	wait "$daemon_pid" || rc=$?
 	daemon_pid=
+	sanitizer_clean || rc=1
 	return $rc
 }
 
@@ -130,8 +153,9 @@ same_as_fresh_scan() {
 		 INSERT INTO moment_text(moment_text) VALUES('integrity-check');")" ok
 }
 
-# sync_search WORDS: a search that reflects every change made before it.
+# sync_search WORDS: a search that reflects every change made before it,
+# exact (no loose matching), so its counts are what holds every word.
 sync_search() {
 	api /search -G --data-urlencode "q=$1" --data-urlencode sync=1 \
-		--data-urlencode limit=100
+		--data-urlencode limit=100 --data-urlencode exact=1
 }
