@@ -12,6 +12,7 @@
 
 #include "query.h"
 #include "text.h"
+#include "tokenizer.h"
 
 /* A phrase under construction: its tokens, space-separated. */
 struct phrase_buf {
@@ -20,21 +21,6 @@ struct phrase_buf {
 	size_t cap;
 	int tokens;
 };
-
-static fts5_api *
-query_fts5_api(sqlite3 *db)
-{
-	fts5_api *api = NULL;
-	sqlite3_stmt *stmt;
-
-	if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &stmt, NULL) !=
-	    SQLITE_OK)
-		return NULL;
-	sqlite3_bind_pointer(stmt, 1, (void *)&api, "fts5_api_ptr", NULL);
-	sqlite3_step(stmt);
-	sqlite3_finalize(stmt);
-	return api;
-}
 
 static int
 phrase_append(struct phrase_buf *pb, const char *s, size_t n)
@@ -63,27 +49,6 @@ phrase_token(void *ctx, int flags, const char *token, int n, int start, int end)
 	if (flags & FTS5_TOKEN_COLOCATED)
 		return SQLITE_OK;
 	return phrase_append(ctx, token, (size_t)n);
-}
-
-/* The tokenizer of one parse, created once for all its words. */
-struct tokenizer {
-	fts5_tokenizer api;
-	Fts5Tokenizer *tok;
-};
-
-static int
-tokenizer_open(sqlite3 *db, struct tokenizer *t)
-{
-	static const char *args[] = {"remove_diacritics", "2"};
-	fts5_api *api = query_fts5_api(db);
-	void *user = NULL;
-
-	if (api == NULL ||
-	    api->xFindTokenizer(api, "unicode61", &user, &t->api) != SQLITE_OK)
-		return -ENOSYS;
-	if (t->api.xCreate(user, args, 2, &t->tok) != SQLITE_OK)
-		return -ENOMEM;
-	return 0;
 }
 
 /*
@@ -140,13 +105,13 @@ query_add(struct query *q, struct tokenizer *t, const char *s, size_t n,
 	char *phrase = NULL;
 	int rc;
 
-	rc = t->api.xTokenize(t->tok, &pb, FTS5_TOKENIZE_QUERY, s, (int)n,
-			      phrase_token);
-	if (rc != SQLITE_OK || pb.tokens == 0 ||
+	rc = tokenizer_run(t, s, (int)n, FTS5_TOKENIZE_QUERY, &pb,
+			   phrase_token);
+	if (rc != 0 || pb.tokens == 0 ||
 	    (drop_stopwords && !prefix && pb.tokens == 1 &&
 	     is_stopword(pb.text))) {
 		free(pb.text);
-		return rc == SQLITE_OK ? 0 : -ENOMEM;
+		return rc;
 	}
 	if (q->count == QUERY_MAX_WORDS) {
 		free(pb.text);
@@ -404,7 +369,7 @@ query_parse(sqlite3 *db, const char *input, int flags, struct query *q)
 	rc = query_normalize(input, q, &text);
 	if (rc != 0)
 		return rc;
-	rc = tokenizer_open(db, &t);
+	rc = tokenizer_open(db, TOKENIZER_WORDS, &t);
 	if (rc == 0)
 		rc = query_read(q, &t, text, 1);
 	if (rc == 0 && q->count == 0) { /* stopwords only: keep them all */
@@ -414,8 +379,7 @@ query_parse(sqlite3 *db, const char *input, int flags, struct query *q)
 	if (rc == 0 && (flags & QUERY_PREFIX_LAST) && q->count &&
 	    !q->prefix[q->count - 1])
 		rc = query_make_prefix(q, q->count - 1);
-	if (t.tok)
-		t.api.xDelete(t.tok);
+	tokenizer_close(&t);
 	free(text);
 	if (rc != 0)
 		query_clear_keeping_error(q);

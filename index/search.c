@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "highlight.h"
 #include "hits.h"
 #include "markup.h"
 #include "query.h"
@@ -61,16 +62,9 @@ static const char browse_sql[] =
     " FROM moments m JOIN episodes e ON e.file_id = m.file_id"
     " WHERE m.kind = 0 AND ?1 IS NULL" FILTERS_SQL;
 
-/* A moment's words, marked where they match ?1. */
-static const char marked_sql[] =
-    "SELECT CASE WHEN ?3 = 0"
-    " THEN snippet(moment_text, 0, char(1), char(2), '…', 24)"
-    " ELSE highlight(moment_text, 0, char(1), char(2)) END, title"
-    " FROM moment_text WHERE moment_text MATCH ?1 AND rowid = ?2";
-
-/* A moment's words as they are (MATCH cannot stand in an OR). */
-static const char plain_sql[] =
-    "SELECT text, title FROM moment_text WHERE rowid = ?2 AND ?3 >= 0";
+/* A moment's words, and its episode's title. */
+static const char text_sql[] =
+    "SELECT text, title FROM moment_text WHERE rowid = ?1";
 
 static const char episode_sql[] =
     "SELECT e.slug, e.title, e.show, e.published, f.path,"
@@ -83,11 +77,10 @@ static const char *const kind_names[] = {"episode", "chapter", "timeline"};
 /* The statements and expressions of one search's answer. */
 struct answer {
 	sqlite3 *db;
-	const char *expr;      /* the MATCH expression, NULL when browsing */
-	char *any_expr;	       /* any word in the text: for episode snippets */
-	sqlite3_stmt *marked;  /* marked_sql */
-	sqlite3_stmt *plain;   /* plain_sql */
-	sqlite3_stmt *episode; /* episode_sql */
+	const char *expr;	  /* the MATCH expression, NULL when browsing */
+	struct highlighter marks; /* the query's words, to mark */
+	sqlite3_stmt *text;	  /* text_sql */
+	sqlite3_stmt *episode;	  /* episode_sql */
 };
 
 /* epsearch_squash(x): x lowercased with ASCII punctuation and spaces
@@ -245,50 +238,33 @@ json_timestamp(long seconds)
 	return json_string(timestamp_format(seconds, buf));
 }
 
-/* Cuts text to about LEAD_BYTES at a space, adding an ellipsis. */
-static void
-cut_lead(char *text)
-{
-	size_t n = strlen(text);
-	char *space;
-
-	if (n <= LEAD_BYTES)
-		return;
-	text[LEAD_BYTES] = '\0';
-	space = strrchr(text, ' ');
-	strcpy(space && space > text ? space : text + LEAD_BYTES, "…");
-}
-
 /*
- * Reads the marked words of a moment (id, kind) with expr, skipping the
- * episode title that opens an episode's own text. Returns a new string.
+ * Reads the words of a moment (id, kind), marked: a chapter or timeline
+ * line whole, an episode's description as a snippet (its indexed text
+ * opens with the title, which the hit already shows). A new string.
  */
 static char *
-answer_marked(struct answer *a, const char *expr, sqlite3_int64 id, int kind)
+answer_marked(struct answer *a, sqlite3_int64 id, int kind)
 {
-	sqlite3_stmt *stmt = expr ? a->marked : a->plain;
-	const char *text, *title;
-	char *copy = NULL;
+	const char *text = NULL, *title;
+	char *marked = NULL;
 	size_t n;
 
-	if (expr)
-		sqlite3_bind_text(stmt, 1, expr, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(stmt, 2, id);
-	sqlite3_bind_int(stmt, 3, kind);
-	if (sqlite3_step(stmt) == SQLITE_ROW &&
-	    (text = (const char *)sqlite3_column_text(stmt, 0))) {
-		title = (const char *)sqlite3_column_text(stmt, 1);
+	sqlite3_bind_int64(a->text, 1, id);
+	if (sqlite3_step(a->text) == SQLITE_ROW)
+		text = (const char *)sqlite3_column_text(a->text, 0);
+	if (text) {
+		title = (const char *)sqlite3_column_text(a->text, 1);
 		n = title ? strlen(title) : 0;
 		if (kind == 0 && n && strncmp(text, title, n) == 0 &&
 		    (text[n] == '\n' || text[n] == ' '))
 			text += n + 1;
-		copy = strdup(text);
+		marked = kind == 0 ? highlighter_snippet(&a->marks, text,
+							 LEAD_BYTES)
+				   : highlighter_mark(&a->marks, text);
 	}
-	sqlite3_reset(stmt);
-	if (copy && (expr == NULL || kind == 0) &&
-	    strstr(copy, MARK_OPEN) == NULL)
-		cut_lead(copy);
-	return copy ? copy : strdup("");
+	sqlite3_reset(a->text);
+	return marked ? marked : strdup("");
 }
 
 /* Sets key to the plain text and hkey to the HTML of marked. */
@@ -313,7 +289,7 @@ json_set_marked(json_t *obj, const char *key, const char *hkey,
 static json_t *
 moment_json(struct answer *a, const struct hit_moment *m)
 {
-	char *marked = answer_marked(a, a->expr, m->id, m->kind);
+	char *marked = answer_marked(a, m->id, m->kind);
 	json_t *obj;
 
 	obj = json_pack(
@@ -338,12 +314,8 @@ column_string(sqlite3_stmt *stmt, int col)
 static void
 hit_snippet(struct answer *a, json_t *hit, sqlite3_int64 episode_id)
 {
-	char *marked = answer_marked(a, a->any_expr, episode_id, 0);
+	char *marked = answer_marked(a, episode_id, 0);
 
-	if (marked && *marked == '\0') { /* no word in it: its opening */
-		free(marked);
-		marked = answer_marked(a, NULL, episode_id, 0);
-	}
 	if (marked)
 		json_set_marked(hit, NULL, "snippet", marked);
 	free(marked);
@@ -382,18 +354,12 @@ static int
 answer_open(struct answer *a, sqlite3 *db, const char *expr,
 	    const struct query *q)
 {
-	char *any = q->count ? query_join(q, "OR") : NULL;
-
 	memset(a, 0, sizeof(*a));
 	a->db = db;
 	a->expr = expr;
-	if (any && asprintf(&a->any_expr, "text : (%s)", any) < 0)
-		a->any_expr = NULL;
-	free(any);
-	if (q->count && a->any_expr == NULL)
+	if (highlighter_open(&a->marks, db, q) != 0)
 		return -ENOMEM;
-	if (sqlite3_prepare_v2(db, marked_sql, -1, &a->marked, NULL) ||
-	    sqlite3_prepare_v2(db, plain_sql, -1, &a->plain, NULL) ||
+	if (sqlite3_prepare_v2(db, text_sql, -1, &a->text, NULL) ||
 	    sqlite3_prepare_v2(db, episode_sql, -1, &a->episode, NULL))
 		return -EIO;
 	return 0;
@@ -402,10 +368,9 @@ answer_open(struct answer *a, sqlite3 *db, const char *expr,
 static void
 answer_close(struct answer *a)
 {
-	sqlite3_finalize(a->marked);
-	sqlite3_finalize(a->plain);
+	sqlite3_finalize(a->text);
 	sqlite3_finalize(a->episode);
-	free(a->any_expr);
+	highlighter_close(&a->marks);
 }
 
 static int

@@ -1,7 +1,7 @@
 /*
  * store.c: the SQLite FTS5 index and every SQL statement that writes it.
  *
- * Schema (version 3):
+ * Schema (version 4):
  *
  *   files(id, path UNIQUE, mtime_ns, size, hash, error_line, error_message)
  *       one row per episode file the scanner has seen; path is relative to
@@ -16,7 +16,9 @@
  *       text is the moment's own words (an episode's title and
  *       description for kind 0); title the episode title; tags its show,
  *       technologies and guests.
- *   moment_vocab fts5vocab over moment_text: its terms, for suggestions.
+ *   vocabulary(term PRIMARY KEY, rows)
+ *       the stems of titles, chapters, timeline lines and tags, and how
+ *       many rows brought each; see vocabulary.h.
  *
  * FTS5 flushes its pending terms at the start of every statement that
  * writes it, so a batch that wrote it row by row would leave thousands of
@@ -39,8 +41,9 @@
 #include <sys/stat.h>
 
 #include "store.h"
+#include "vocabulary.h"
 
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 #define STORE_BUSY_TIMEOUT_MS 5000
 
 static const char store_schema[] =
@@ -63,8 +66,8 @@ static const char store_schema[] =
 	"CREATE VIRTUAL TABLE IF NOT EXISTS moment_text USING fts5("
 	" text, title, tags,"
 	" tokenize = 'porter unicode61 remove_diacritics 2');"
-	"CREATE VIRTUAL TABLE IF NOT EXISTS moment_vocab"
-	" USING fts5vocab(moment_text, 'row');";
+	"CREATE TABLE IF NOT EXISTS vocabulary("
+	" term TEXT PRIMARY KEY, rows INTEGER NOT NULL) WITHOUT ROWID;";
 
 /* The writer's staging tables; see the top of this file. */
 static const char store_staging[] =
@@ -100,10 +103,13 @@ enum store_stmt {
 	STMT_COUNT_FILES,
 	STMT_COUNT_ERRORS,
 	STMT_EACH_ERROR,
+	STMT_ADD_TERM,
 	STMT__COUNT
 };
 
 static const char *const store_sql[STMT__COUNT] = {
+	[STMT_ADD_TERM] = "INSERT INTO vocabulary(term, rows) VALUES(?1, ?2) "
+			  "ON CONFLICT(term) DO UPDATE SET rows = rows + ?2",
 	[STMT_BEGIN] = "BEGIN IMMEDIATE",
 	[STMT_COMMIT] = "COMMIT",
 	[STMT_ROLLBACK] = "ROLLBACK",
@@ -157,6 +163,7 @@ struct store {
 	sqlite3 *db;
 	enum store_mode mode;
 	sqlite3_stmt *stmt[STMT__COUNT];
+	struct vocabulary vocabulary; /* the writer's batch of stems */
 };
 
 /* Maps a SQLite result code to the errno-style codes callers see. */
@@ -241,7 +248,7 @@ store_prepare_schema(sqlite3 *db)
 	if (version != 0)
 		return -EPROTO;
 	rc = sqlite3_exec(db,
-			  "INSERT INTO meta VALUES('schema', 3)", NULL, NULL,
+			  "INSERT INTO meta VALUES('schema', 4)", NULL, NULL,
 			  NULL);
 	return store_code(rc);
 }
@@ -282,7 +289,7 @@ store_prepare_all(struct store *st)
 		if (rc != SQLITE_OK)
 			return store_code(rc);
 	}
-	return 0;
+	return vocabulary_open(&st->vocabulary, st->db);
 }
 
 int
@@ -327,6 +334,7 @@ store_close(struct store *st)
 		return;
 	for (i = 0; i < STMT__COUNT; i++)
 		sqlite3_finalize(st->stmt[i]);
+	vocabulary_close(&st->vocabulary);
 	sqlite3_close_v2(st->db);
 	free(st);
 }
@@ -455,6 +463,9 @@ store_commit(struct store *st)
 {
 	int rc = store_apply_staged(st);
 
+	if (rc == 0)
+		rc = vocabulary_flush(&st->vocabulary,
+				      st->stmt[STMT_ADD_TERM]);
 	return rc ? rc : store_run(st->stmt[STMT_COMMIT]);
 }
 
@@ -463,6 +474,7 @@ store_rollback(struct store *st)
 {
 	if (!sqlite3_get_autocommit(st->db))
 		store_run(st->stmt[STMT_ROLLBACK]);
+	vocabulary_forget(&st->vocabulary);
 }
 
 int
@@ -651,7 +663,10 @@ store_insert_moment(struct store *st, sqlite3_int64 file_id,
 	sqlite3_bind_text(stmt, 2, m->text, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 3, title, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 4, tags, -1, SQLITE_STATIC);
-	return store_run(stmt);
+	rc = store_run(stmt);
+	if (rc == 0 && m->kind != MOMENT_EPISODE)
+		rc = vocabulary_add(&st->vocabulary, m->text);
+	return rc;
 }
 
 /* The episode-as-a-whole moment: its title and description are its text. */
@@ -686,6 +701,10 @@ store_insert_rows(struct store *st, sqlite3_int64 file_id,
 	rc = store_insert_episode_row(st, file_id, ep, tech, guests);
 	if (rc == 0)
 		rc = store_insert_episode_moment(st, file_id, ep, tags);
+	if (rc == 0)
+		rc = vocabulary_add(&st->vocabulary, ep->title);
+	if (rc == 0)
+		rc = vocabulary_add(&st->vocabulary, tags);
 	for (i = 0; rc == 0 && i < ep->moment_count; i++)
 		rc = store_insert_moment(st, file_id, &ep->moments[i],
 					 ep->title, tags);

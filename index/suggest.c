@@ -1,8 +1,9 @@
 /*
  * suggest.c: "did you mean" for a query that found nothing. Each word
  * whose stem the index has never seen is replaced by the nearest word of
- * the index's own vocabulary (fts5vocab over moment_text) by edit
- * distance, the most common first on a tie. The vocabulary holds stems
+ * the index's own vocabulary (the vocabulary table: the stems of titles,
+ * chapters, timeline lines and tags; see store.c) by edit distance, the
+ * most common first on a tie. The vocabulary holds stems
  * ("kubernet"), so the word shown is read back from a row that holds the
  * stem, as it was written there ("kubernetes"). Only suggestions that
  * find something are offered.
@@ -14,15 +15,10 @@
 #include <string.h>
 
 #include "suggest.h"
+#include "tokenizer.h"
 
 #define SUGGEST_MAX 3
 #define WORD_MAX 64
-
-/* The porter tokenizer of the index, to stem the user's words. */
-struct stemmer {
-	fts5_tokenizer api;
-	Fts5Tokenizer *tok;
-};
 
 /* Where a tokenizer callback writes: the stem wanted, what was found. */
 struct stem_search {
@@ -49,34 +45,13 @@ stem_cb(void *ctx, int flags, const char *token, int n, int start, int end)
 	return SQLITE_OK;
 }
 
-static int
-stemmer_open(sqlite3 *db, struct stemmer *st)
-{
-	static const char *args[] = {"unicode61", "remove_diacritics", "2"};
-	fts5_api *api = NULL;
-	sqlite3_stmt *stmt;
-	void *user = NULL;
-
-	if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &stmt, NULL) !=
-	    SQLITE_OK)
-		return -ENOSYS;
-	sqlite3_bind_pointer(stmt, 1, (void *)&api, "fts5_api_ptr", NULL);
-	sqlite3_step(stmt);
-	sqlite3_finalize(stmt);
-	if (api == NULL ||
-	    api->xFindTokenizer(api, "porter", &user, &st->api) != SQLITE_OK)
-		return -ENOSYS;
-	return st->api.xCreate(user, args, 3, &st->tok) == SQLITE_OK ? 0
-								     : -ENOMEM;
-}
-
 static void
-stem(struct stemmer *st, const char *word, char out[WORD_MAX])
+stem(struct tokenizer *st, const char *word, char out[WORD_MAX])
 {
 	struct stem_search s = {0};
 
-	st->api.xTokenize(st->tok, &s, FTS5_TOKENIZE_QUERY, word,
-			  (int)strlen(word), stem_cb);
+	tokenizer_run(st, word, (int)strlen(word), FTS5_TOKENIZE_QUERY, &s,
+		      stem_cb);
 	memcpy(out, s.out, WORD_MAX);
 }
 
@@ -116,23 +91,23 @@ edit_distance(const char *a, const char *b, int max)
 	return d[n][m];
 }
 
-/* How many rows hold a stem; 0 when none. */
-static long long
-stem_rows(sqlite3 *db, const char *term)
+/* Whether any row of the index holds a stem. */
+static int
+stem_known(sqlite3 *db, const char *term)
 {
 	sqlite3_stmt *stmt;
-	long long doc = 0;
+	char expr[WORD_MAX + 4];
+	int known = 0;
 
-	if (sqlite3_prepare_v2(db,
-			       "SELECT doc FROM moment_vocab "
-			       "WHERE term = ?1",
+	snprintf(expr, sizeof(expr), "\"%s\"", term);
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM moment_text "
+				   "WHERE moment_text MATCH ?1 LIMIT 1",
 			       -1, &stmt, NULL) != SQLITE_OK)
 		return 0;
-	sqlite3_bind_text(stmt, 1, term, -1, SQLITE_STATIC);
-	if (sqlite3_step(stmt) == SQLITE_ROW)
-		doc = sqlite3_column_int64(stmt, 0);
+	sqlite3_bind_text(stmt, 1, expr, -1, SQLITE_STATIC);
+	known = sqlite3_step(stmt) == SQLITE_ROW;
 	sqlite3_finalize(stmt);
-	return doc;
+	return known;
 }
 
 struct candidate {
@@ -170,9 +145,12 @@ nearest_stems(sqlite3 *db, const char *unknown, int max, struct candidate *best)
 	const char *term;
 
 	memset(best, 0, SUGGEST_MAX * sizeof(*best));
-	if (sqlite3_prepare_v2(db, "SELECT term, doc FROM moment_vocab", -1,
-			       &stmt, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db, "SELECT term, rows FROM vocabulary"
+				   " WHERE length(term) BETWEEN ?1 AND ?2",
+			       -1, &stmt, NULL) != SQLITE_OK)
 		return;
+	sqlite3_bind_int(stmt, 1, (int)strlen(unknown) - max);
+	sqlite3_bind_int(stmt, 2, (int)strlen(unknown) + max);
 	while (sqlite3_step(stmt) == SQLITE_ROW) {
 		term = (const char *)sqlite3_column_text(stmt, 0);
 		d = term ? edit_distance(unknown, term, max) : max + 1;
@@ -185,7 +163,7 @@ nearest_stems(sqlite3 *db, const char *unknown, int max, struct candidate *best)
 
 /* A word as written in the index whose stem is stem_term. */
 static int
-surface_word(sqlite3 *db, struct stemmer *st, const char *stem_term,
+surface_word(sqlite3 *db, struct tokenizer *st, const char *stem_term,
 	     char out[WORD_MAX])
 {
 	struct stem_search s = {.want = stem_term};
@@ -203,8 +181,8 @@ surface_word(sqlite3 *db, struct stemmer *st, const char *stem_term,
 	sqlite3_bind_text(stmt, 1, expr, -1, SQLITE_STATIC);
 	if (sqlite3_step(stmt) == SQLITE_ROW) {
 		s.text = (const char *)sqlite3_column_text(stmt, 0);
-		st->api.xTokenize(st->tok, &s, FTS5_TOKENIZE_DOCUMENT, s.text,
-				  sqlite3_column_bytes(stmt, 0), stem_cb);
+		tokenizer_run(st, s.text, sqlite3_column_bytes(stmt, 0),
+			      FTS5_TOKENIZE_DOCUMENT, &s, stem_cb);
 	}
 	sqlite3_finalize(stmt);
 	for (i = 0; s.out[i]; i++)
@@ -285,7 +263,7 @@ finds_something(sqlite3 *db, const struct query *q, size_t i,
 
 /* Adds the suggestions that replace word i, if it is unknown. */
 static void
-suggest_word(sqlite3 *db, struct stemmer *st, const struct query *q, size_t i,
+suggest_word(sqlite3 *db, struct tokenizer *st, const struct query *q, size_t i,
 	     json_t *out)
 {
 	struct candidate best[SUGGEST_MAX];
@@ -295,7 +273,7 @@ suggest_word(sqlite3 *db, struct stemmer *st, const struct query *q, size_t i,
 	if (strchr(q->terms[i], ' ') || q->prefix[i])
 		return; /* phrases and prefixes are left as typed */
 	stem(st, q->terms[i], word_stem);
-	if (word_stem[0] == '\0' || stem_rows(db, word_stem) > 0)
+	if (word_stem[0] == '\0' || stem_known(db, word_stem))
 		return;
 	nearest_stems(db, word_stem, strlen(word_stem) <= 4 ? 1 : 2, best);
 	for (k = 0; k < SUGGEST_MAX && best[k].stem[0]; k++) {
@@ -314,19 +292,19 @@ suggest_word(sqlite3 *db, struct stemmer *st, const struct query *q, size_t i,
 int
 suggest_queries(sqlite3 *db, const struct query *q, json_t **out)
 {
-	struct stemmer st = {0};
+	struct tokenizer st = {0};
 	size_t i;
 	int rc;
 
 	*out = json_array();
 	if (*out == NULL)
 		return -ENOMEM;
-	rc = stemmer_open(db, &st);
+	rc = tokenizer_open(db, TOKENIZER_STEMS, &st);
 	if (rc != 0)
 		return rc;
 	for (i = 0; i < q->count && json_array_size(*out) < SUGGEST_MAX; i++)
 		suggest_word(db, &st, q, i, *out);
-	st.api.xDelete(st.tok);
+	tokenizer_close(&st);
 	return 0;
 }
 
@@ -341,16 +319,16 @@ char *
 suggest_spellings(sqlite3 *db, const char *term, int prefix)
 {
 	struct candidate best[SUGGEST_MAX];
-	struct stemmer st = {0};
+	struct tokenizer st = {0};
 	char word_stem[WORD_MAX], *group = NULL, *p;
 	size_t n;
 	int k;
 
 	if (strchr(term, ' ') || typo_budget(strlen(term)) == 0 ||
-	    stemmer_open(db, &st) != 0)
+	    tokenizer_open(db, TOKENIZER_STEMS, &st) != 0)
 		return NULL;
 	stem(&st, term, word_stem);
-	st.api.xDelete(st.tok);
+	tokenizer_close(&st);
 	if (word_stem[0] == '\0')
 		return NULL;
 	nearest_stems(db, word_stem, typo_budget(strlen(term)), best);
