@@ -197,9 +197,12 @@ server_request(void *cls, struct MHD_Connection *conn, const char *url,
 	if (peer == NULL || peer->refused)
 		return server_refuse(conn);
 	peer->owing_since_ms = 0; /* the head has come */
-	if (*state == NULL && (*state = calloc(1, sizeof(struct request_state)))
-				      == NULL)
-		return MHD_NO;
+	/* The first call brings only the head: answering now would close
+	 * the connection; answering on the next call keeps it alive. */
+	if (*state == NULL) {
+		*state = calloc(1, sizeof(struct request_state));
+		return *state ? MHD_YES : MHD_NO;
+	}
 	req.ticket = &((struct request_state *)*state)->ticket;
 	if (*upload_data_size) {
 		*upload_data_size = 0; /* a body is never read */

@@ -1,7 +1,7 @@
 /*
  * store.c: the SQLite FTS5 index and every SQL statement that writes it.
  *
- * Schema (version 4):
+ * Schema (version 5):
  *
  *   files(id, path UNIQUE, mtime_ns, size, hash, error_line, error_message)
  *       one row per episode file the scanner has seen; path is relative to
@@ -13,8 +13,8 @@
  *       one row per searchable moment: the episode itself (kind 0), its
  *       chapters (1) and its timeline lines (2).
  *   moment_text(text, title, tags) FTS5, rowid = moments.id
- *       text is the moment's own words (an episode's title and
- *       description for kind 0); title the episode title; tags its show,
+ *       text is the moment's own words (an episode's title,
+ *       description and tags for kind 0); title the episode title; tags its show,
  *       technologies and guests.
  *   vocabulary(term PRIMARY KEY, rows)
  *       the stems of titles, chapters, timeline lines and tags, and how
@@ -43,7 +43,7 @@
 #include "store.h"
 #include "vocabulary.h"
 
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 5
 #define STORE_BUSY_TIMEOUT_MS 5000
 
 static const char store_schema[] =
@@ -248,7 +248,7 @@ store_prepare_schema(sqlite3 *db)
 	if (version != 0)
 		return -EPROTO;
 	rc = sqlite3_exec(db,
-			  "INSERT INTO meta VALUES('schema', 4)", NULL, NULL,
+			  "INSERT INTO meta VALUES('schema', 5)", NULL, NULL,
 			  NULL);
 	return store_code(rc);
 }
@@ -669,19 +669,25 @@ store_insert_moment(struct store *st, sqlite3_int64 file_id,
 	return rc;
 }
 
-/* The episode-as-a-whole moment: its title and description are its text. */
+/*
+ * The episode-as-a-whole moment: its title, description and tags are its
+ * text, so an episode that only its show, technologies or guests name is
+ * still found (as itself).
+ */
 static int
 store_insert_episode_moment(struct store *st, sqlite3_int64 file_id,
 			    const struct episode *ep, const char *tags)
 {
-	size_t n = strlen(ep->title) + strlen(ep->description) + 2;
+	size_t n = strlen(ep->title) + strlen(ep->description) +
+		   strlen(tags) + 3;
 	struct moment whole = {MOMENT_EPISODE, MOMENT_NO_TIME,
 			       MOMENT_NO_TIME, malloc(n)};
 	int rc;
 
 	if (whole.text == NULL)
 		return -ENOMEM;
-	snprintf(whole.text, n, "%s\n%s", ep->title, ep->description);
+	snprintf(whole.text, n, "%s\n%s\n%s", ep->title, ep->description,
+		 tags);
 	rc = store_insert_moment(st, file_id, &whole, ep->title, tags);
 	free(whole.text);
 	return rc;
