@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "rank.h"
+#include "tokenizer.h"
 
 /* The text column of moment_text; see store.c. */
 #define RANK_TEXT_COLUMN 0
@@ -81,25 +82,10 @@ rank_fit(const Fts5ExtensionApi *api, Fts5Context *ctx, sqlite3_context *result,
 	sqlite3_result_double(result, (double)found / phrases + run);
 }
 
-static fts5_api *
-rank_fts5_api(sqlite3 *db)
-{
-	fts5_api *api = NULL;
-	sqlite3_stmt *stmt;
-
-	if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &stmt, NULL) !=
-	    SQLITE_OK)
-		return NULL;
-	sqlite3_bind_pointer(stmt, 1, (void *)&api, "fts5_api_ptr", NULL);
-	sqlite3_step(stmt);
-	sqlite3_finalize(stmt);
-	return api;
-}
-
 int
 rank_register(sqlite3 *db)
 {
-	fts5_api *api = rank_fts5_api(db);
+	fts5_api *api = tokenizer_fts5_api(db);
 
 	if (api == NULL)
 		return -ENOSYS;

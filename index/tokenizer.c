@@ -7,7 +7,7 @@
 
 #include "tokenizer.h"
 
-static fts5_api *
+fts5_api *
 tokenizer_fts5_api(sqlite3 *db)
 {
 	fts5_api *api = NULL;

@@ -24,6 +24,9 @@ struct tokenizer {
 typedef int (*tokenizer_cb)(void *ctx, int flags, const char *token, int n,
 			    int start, int end);
 
+/* The FTS5 API of db, or NULL when it has no FTS5. */
+fts5_api *tokenizer_fts5_api(sqlite3 *db);
+
 /* Opens one of db's tokenizers. 0, -ENOSYS without FTS5, or -ENOMEM. */
 int tokenizer_open(sqlite3 *db, enum tokenizer_kind kind,
 		   struct tokenizer *t);
