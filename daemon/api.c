@@ -78,6 +78,15 @@ api_number(const char *s, long min, long max, int *out)
 	return 0;
 }
 
+/* A filter parameter; an empty one is no filter, as if absent. */
+static const char *
+api_filter(const struct api_request *http, const char *name)
+{
+	const char *value = api_arg(http, name);
+
+	return value && *value ? value : NULL;
+}
+
 /* Reads a 0/1 switch; 0 or -EINVAL. */
 static int
 api_switch(const char *s, int *out)
@@ -141,11 +150,11 @@ api_search_args(const struct api_request *http, struct search_request *req,
 	req->query = api_arg(http, "q");
 	if (req->query == NULL)
 		return api_error(status, 400, "q: missing (the search words)");
-	req->show = api_arg(http, "show");
-	req->tech = api_arg(http, "tech");
-	req->guest = api_arg(http, "guest");
-	req->after = api_arg(http, "after");
-	req->before = api_arg(http, "before");
+	req->show = api_filter(http, "show");
+	req->tech = api_filter(http, "tech");
+	req->guest = api_filter(http, "guest");
+	req->after = api_filter(http, "after");
+	req->before = api_filter(http, "before");
 	return api_search_numbers(http, req, status);
 }
 

@@ -382,9 +382,11 @@ hits_json(struct answer *a, const struct hits *h,
 
 	for (i = (size_t)req->offset; i < h->count && i < last; i++) {
 		hit = hit_json(a, &h->items[i]);
-		if (hit == NULL)
+		if (hit == NULL && sqlite3_errcode(a->db) != SQLITE_DONE &&
+		    sqlite3_errcode(a->db) != SQLITE_OK)
 			return -EIO;
-		json_array_append_new(out, hit);
+		if (hit)
+			json_array_append_new(out, hit);
 	}
 	return 0;
 }
@@ -551,6 +553,9 @@ search_run(struct store *st, const struct search_request *req, json_t **out,
 	*out = NULL;
 	if (errmsg)
 		*errmsg = NULL;
+	/* One read transaction: every statement of this search sees the same
+	 * snapshot, even while a batch commits between them. */
+	sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
 	rc = search_query(db, req, &q, errmsg);
 	if (rc == 0)
 		rc = search_answer(db, &q, req, 0, hits, &total);
@@ -567,5 +572,9 @@ search_run(struct store *st, const struct search_request *req, json_t **out,
 				 relaxed);
 	query_clear(&q);
 	json_decref(hits);
+	/* A damaged index keeps its error for the caller to see
+	 * (store_is_corrupt), which then closes this connection. */
+	if (rc == 0 || !store_is_corrupt(st))
+		sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
 	return rc == 0 && *out == NULL ? -ENOMEM : rc;
 }

@@ -91,6 +91,11 @@ rss+=("$(awk '/^VmRSS/ { print $2 }' /proc/$daemon_pid/status)")
 requests=$(cat "$work"/load/code.* | wc -l)
 echo "$requests requests from $clients clients in $seconds s;" \
 	"$switches branch switches"
+# Any other answer is shown, with its body, to say what went wrong.
+{ grep -hv '^200$' "$work"/load/code.* || true; } | sort | uniq -c |
+	sed 's/^/not 200: /'
+cat "$work"/load/body.* | jq -c 'select(has("hits") | not)' 2>&1 | head -5 ||
+	true
 expect_eq "every answer HTTP 200" \
 	"$(grep -vc '^200$' "$work"/load/code.* | awk -F: '{ s += $2 } END { print s }')" 0
 expect_eq "every answer valid JSON with hits" \
