@@ -61,6 +61,9 @@ expect_eq "after: is on or after" "$(q_json "kubernetes after:2024-06" \
 	length')" 0
 expect_eq "tech: filter" "$(q_json "tech:buildkit" | jq -r '.hits[0].slug')" \
 	hands-on-with-buildkit-and-buildx
+expect_eq "an empty filter parameter is no filter" \
+	"$(q_json docker show= tech= guest= after= before= | jq .total)" \
+	"$(q_json docker | jq .total)"
 expect_eq "unknown prefix is text" "$(q_json "colour:red" | jq .total)" \
 	"$(q_json '"colour red"' | jq .total)"
 expect_eq "a bad date is refused, named" \
