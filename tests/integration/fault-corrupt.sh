@@ -28,8 +28,15 @@ detectable() {
 # rebuilt NAME BROKEN-BEFORE: the damage was logged, the index moved aside
 # and rebuilt, and it answers like a fresh scan.
 rebuilt() {
+	local i
 	expect_eq "$1: search answered from the new index" \
 		"$(search "$q" | jq .total)" "$want"
+	# The move is logged by the loop once the batch that met the damage
+	# ends: wait for it, bounded, rather than race it.
+	for i in $(seq 100); do
+		[ "$(broken_count)" -gt "$2" ] && break
+		sleep 0.1
+	done
 	expect_eq "$1: moved aside" "$(broken_count)" $(($2 + 1))
 	check "$1: logged" grep -q "is damaged; moved it to" "$log"
 	same_as_fresh_scan "$1" "$c"
@@ -78,7 +85,7 @@ before=$(broken_count)
 : >"$log"
 sqlite3 -cmd '.timeout 5000' "$db" \
 	"UPDATE moment_text_data SET block = x'0000000090000000' WHERE id = 10"
-f=$(cd "$c" && find . -name '*.md' | sort | head -1)
+f=$(cd "$c" && find . -name '*.md' | sort | sed -n 1p)
 sed -i '0,/^title:.*/s//title: Structurebroke Episode/' "$c/$f"
 expect_eq "structure: an edit after the damage is found" \
 	"$(sync_search structurebroke | jq .total)" 1

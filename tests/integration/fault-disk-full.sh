@@ -69,7 +69,7 @@ wait_ready
 stop_daemon
 start_daemon "$c" --log-level debug
 wait_ready
-old_title=$(sed -n 's/^title: //p' "$c/${all[0]}" | head -1 | tr -d "'\"")
+old_title=$(sed -n 's/^title: //p' "$c/${all[0]}" | sed -n 1p | tr -d "'\"")
 old_slug=$(search "$old_title" | jq -r '.hits[0].slug')
 
 # Round 1: the disk fills, 100 files change; the retry timer writes them.

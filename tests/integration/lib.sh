@@ -71,6 +71,10 @@ stop_daemon() {
 	wait "$daemon_pid" || rc=$?
 	daemon_pid=
 	sanitizer_clean || rc=1
+	if [ "$rc" -ne 0 ]; then
+		echo "epsearchd stopped with status $rc; the end of its log:" >&2
+		tail -20 "$log" >&2
+	fi
 	return $rc
 }
 

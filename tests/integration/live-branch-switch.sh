@@ -88,7 +88,7 @@ expect_eq "branch A at start: files" "$(status_field files)" "$total"
 
 # A title from a file renamed on B, to find it by on both branches.
 probe_from=${renamed_from[1]} probe_to=${renamed_to[1]}
-probe_title=$(sed -n 's/^title: //p' "$c/$probe_from" | head -1 |
+probe_title=$(sed -n 's/^title: //p' "$c/$probe_from" | sed -n 1p |
 	sed "s/^['\"]//; s/['\"]$//")
 probe_slug=$(sqlite3 "$db" "SELECT e.slug FROM episodes e JOIN files f
 	ON f.id = e.file_id WHERE f.path = '$probe_from'")

@@ -123,7 +123,7 @@ same_as_fresh_scan "overflow" "$c"
 # directory reported under its new path.
 expect_eq "overflow: watched directories = directories in the tree" \
 	"$(status_field watched_directories)" "$(dirs_in_tree)"
-f=$(cd "$c" && find shows/compass-renamed -name '*.md' | sort | head -1)
+f=$(cd "$c" && find shows/compass-renamed -name '*.md' | sort | sed -n 1p)
 sed -i 's/^title: .*/title: Renamedwatch Compass/' "$c/$f"
 expect_eq "overflow: edit in the renamed directory, by its event" \
 	"$(hits renamedwatch)" "$f|Renamedwatch Compass"

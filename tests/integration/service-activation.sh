@@ -37,7 +37,7 @@ messages() {
 seen=0
 wait_message() {
 	for _ in $(seq 200); do
-		if messages | tail -n +$((seen + 1)) | grep -q -- "$1"; then
+		if messages | tail -n +$((seen + 1)) | grep -- "$1" >/dev/null; then
 			seen=$(messages | grep -n -- "$1" | tail -1 | cut -d: -f1)
 			return 0
 		fi

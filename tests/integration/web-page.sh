@@ -28,7 +28,7 @@ PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --prefix "$work/playwright" \
 # web-page.js then expects url fields, and checks the page's links.
 daemon_args=()
 urls_expected=0
-if "$EPSEARCHD" --help 2>&1 | grep -q -- '--config'; then
+if "$EPSEARCHD" --help 2>&1 | grep -- '--config' >/dev/null; then
 	echo 'url_template: https://example.org/watch/{slug}?t={start}' \
 		>"$work/config.yaml"
 	daemon_args=(--config "$work/config.yaml")
