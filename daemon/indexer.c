@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "indexer.h"
@@ -432,20 +433,29 @@ static int
 indexer_set_aside(const char *db_path, const char *why)
 {
 	static const char *const suffixes[] = {"", "-wal", "-shm"};
-	char from[4096], to[4096];
+	char from[4096], to[4096], name[64];
 	long stamp = (long)time(NULL);
+	struct stat sb;
 	size_t i;
+	int n;
 
+	/* A name no earlier damaged copy holds: two in one second must not
+	 * overwrite each other. */
+	snprintf(name, sizeof(name), "broken-%ld", stamp);
+	for (n = 1; n < 1000; n++) {
+		snprintf(to, sizeof(to), "%s.%s", db_path, name);
+		if (stat(to, &sb) != 0)
+			break;
+		snprintf(name, sizeof(name), "broken-%ld-%d", stamp, n);
+	}
 	for (i = 0; i < 3; i++) {
 		snprintf(from, sizeof(from), "%s%s", db_path, suffixes[i]);
-		snprintf(to, sizeof(to), "%s.broken-%ld%s", db_path, stamp,
-			 suffixes[i]);
+		snprintf(to, sizeof(to), "%s.%s%s", db_path, name, suffixes[i]);
 		if (rename(from, to) != 0 && errno != ENOENT)
 			return -errno;
 	}
-	log_warning("%s %s; moved it to %s.broken-%ld and rebuilding from "
-		    "the tree",
-		    db_path, why, db_path, stamp);
+	log_warning("%s %s; moved it to %s.%s and rebuilding from the tree",
+		    db_path, why, db_path, name);
 	return 0;
 }
 
