@@ -32,9 +32,6 @@ retitle() {
 		{ skip = 0; print }' "$1" >"$1.new"
 	mv "$1.new" "$1"
 }
-status_field() {
-	api /status | jq -r ".$1"
-}
 # fill: takes every free byte of the tmpfs.
 fill() {
 	dd if=/dev/zero of="$fs/filler" bs=64k status=none 2>/dev/null || true

@@ -163,3 +163,19 @@ sync_search() {
 	api /search -G --data-urlencode "q=$1" --data-urlencode sync=1 \
 		--data-urlencode limit=100 --data-urlencode exact=1
 }
+
+# hits WORDS: "path|title" of every hit of a sync=1 search, sorted.
+hits() {
+	sync_search "$1" | jq -r '.hits[] | "\(.path)|\(.title)"' | sort
+}
+
+# status_field NAME: one field of /status.
+status_field() {
+	api /status | jq -r ".$1"
+}
+
+# episode TITLE [CHAPTER]: a small valid episode file on stdout.
+episode() {
+	printf -- '---\ntitle: %s\nduration: 600\nchapters:\n' "$1"
+	printf '  - startTime: 0\n    title: %s\n---\n' "${2:-Intro}"
+}

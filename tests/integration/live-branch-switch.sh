@@ -72,9 +72,6 @@ g checkout -q branch-a
 start_daemon "$c"
 wait_ready
 
-status_field() {
-	api /status | jq -r ".$1"
-}
 # total WORDS: how many episodes a sync=1 search finds.
 total() {
 	sync_search "$1" | jq '.total'

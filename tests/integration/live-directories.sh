@@ -14,19 +14,6 @@ mkdir "$outside"
 start_daemon "$c"
 wait_ready
 
-hits() {
-	sync_search "$1" | jq -r '.hits[] | "\(.path)|\(.title)"' | sort
-}
-
-episode() {
-	printf -- '---\ntitle: %s\nduration: 600\nchapters:\n' "$1"
-	printf '  - startTime: 0\n    title: %s\n---\n' "${2:-Intro}"
-}
-
-status_field() {
-	api /status | jq -r ".$1"
-}
-
 # watched_all NAME: /status watches exactly the tree's (non-hidden)
 # directories; asked after a sync search, so every event is handled.
 watched_all() {

@@ -14,21 +14,12 @@ mkdir "$outside"
 start_daemon "$c"
 wait_ready
 
-# hits WORDS: "path|title" of every hit of a sync=1 search, sorted.
-hits() {
-	sync_search "$1" | jq -r '.hits[] | "\(.path)|\(.title)"' | sort
-}
-
 # episode TITLE [CHAPTER]: a small valid episode file on stdout.
 episode() {
 	printf -- '---\ntitle: %s\ndescription: An episode written by a test.\n' "$1"
 	printf 'duration: 600\nchapters:\n  - startTime: 0\n    title: %s\n' \
 		"${2:-Intro}"
 	printf '  - startTime: 120\n    title: Second part\n---\n\nNotes.\n'
-}
-
-status_field() {
-	api /status | jq -r ".$1"
 }
 
 files0=$(status_field files)

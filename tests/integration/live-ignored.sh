@@ -13,19 +13,6 @@ mkdir -p "$outside/episodes"
 start_daemon "$c"
 wait_ready
 
-hits() {
-	sync_search "$1" | jq -r '.hits[] | "\(.path)|\(.title)"' | sort
-}
-
-episode() {
-	printf -- '---\ntitle: %s\nduration: 600\nchapters:\n' "$1"
-	printf '  - startTime: 0\n    title: Intro\n---\n'
-}
-
-status_field() {
-	api /status | jq -r ".$1"
-}
-
 files0=$(status_field files)
 d=$c/standalone/2025
 

@@ -16,16 +16,6 @@ outside=$work/outside
 cp -r "$EPSEARCH_CORPUS/rawkode-2025-11" "$c"
 mkdir "$outside"
 
-hits() {
-	sync_search "$1" | jq -r '.hits[] | "\(.path)|\(.title)"' | sort
-}
-episode() {
-	printf -- '---\ntitle: %s\nduration: 600\nchapters:\n' "$1"
-	printf '  - startTime: 0\n    title: Intro\n---\n'
-}
-status_field() {
-	api /status | jq -r ".$1"
-}
 dirs_in_tree() {
 	find "$c" -type d ! -path '*/.*' | wc -l
 }
