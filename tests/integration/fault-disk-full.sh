@@ -25,13 +25,6 @@ db=$fs/index.sqlite3
 c=$work/content
 cp -r "$EPSEARCH_CORPUS/rawkode-2025-11" "$c"
 mapfile -t all < <(cd "$c" && find . -name '*.md' | sed 's|^\./||' | sort)
-retitle() {
-	awk -v t="$2" '
-		done == 0 && /^title:/ { print "title: " t; skip = 1; done = 1; next }
-		skip && /^[ \t]/ { next }
-		{ skip = 0; print }' "$1" >"$1.new"
-	mv "$1.new" "$1"
-}
 # fill: takes every free byte of the tmpfs.
 fill() {
 	dd if=/dev/zero of="$fs/filler" bs=64k status=none 2>/dev/null || true

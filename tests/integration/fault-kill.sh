@@ -23,14 +23,6 @@ g checkout -q -b branch-b
 mapfile -t all < <(cd "$c" && find . -name '*.md' | sed 's|^\./||' | sort)
 total=${#all[@]}
 expect_eq "tree files" "$total" 1236
-# retitle FILE TITLE: replaces the front matter's title, folded or not.
-retitle() {
-	awk -v t="$2" '
-		done == 0 && /^title:/ { print "title: " t; skip = 1; done = 1; next }
-		skip && /^[ \t]/ { next }
-		{ skip = 0; print }' "$1" >"$1.new"
-	mv "$1.new" "$1"
-}
 for ((i = 0; i < total; i++)); do
 	retitle "$c/${all[i]}" "Killbee Episode $i"
 done

@@ -8,13 +8,6 @@
 c=$work/content
 cp -r "$EPSEARCH_CORPUS/rawkode-2025-11" "$c"
 mapfile -t all < <(cd "$c" && find . -name '*.md' | sed 's|^\./||' | sort)
-retitle() {
-	awk -v t="$2" '
-		done == 0 && /^title:/ { print "title: " t; skip = 1; done = 1; next }
-		skip && /^[ \t]/ { next }
-		{ skip = 0; print }' "$1" >"$1.new"
-	mv "$1.new" "$1"
-}
 wal_kib() {
 	echo $(($(stat -c %s "$db-wal" 2>/dev/null || echo 0) / 1024))
 }

@@ -179,3 +179,13 @@ episode() {
 	printf -- '---\ntitle: %s\nduration: 600\nchapters:\n' "$1"
 	printf '  - startTime: 0\n    title: %s\n---\n' "${2:-Intro}"
 }
+
+# retitle FILE TITLE: sets an episode file's title, a folded one's
+# continuation lines included, in place.
+retitle() {
+	awk -v t="$2" '
+		done == 0 && /^title:/ { print "title: " t; skip = 1; done = 1; next }
+		skip && /^[ \t]/ { next }
+		{ skip = 0; print }' "$1" >"$1.new"
+	mv "$1.new" "$1"
+}

@@ -26,14 +26,6 @@ expect_eq "corpus files" "$total" 309
 # Branch B: titles of 200 files edited, 40 deleted, 30 renamed (half into
 # a new directory, half to a new name beside them), 30 added.
 edited=200 deleted=40 renamed=30 added=30
-# retitle FILE TITLE: replaces the front matter's title, folded or not.
-retitle() {
-	awk -v t="$2" '
-		done == 0 && /^title:/ { print "title: " t; skip = 1; done = 1; next }
-		skip && /^[ \t]/ { next }
-		{ skip = 0; print }' "$1" >"$1.new"
-	mv "$1.new" "$1"
-}
 for ((i = 0; i < edited; i++)); do
 	retitle "$c/${all[i]}" "Branchbee Edited Episode $i"
 done

@@ -17,13 +17,6 @@ g() {
 	git -C "$c" -c user.name=epsearch-test -c user.email=test@invalid \
 		-c commit.gpgsign=false -c core.hooksPath=/dev/null "$@"
 }
-retitle() {
-	awk -v t="$2" '
-		done == 0 && /^title:/ { print "title: " t; skip = 1; done = 1; next }
-		skip && /^[ \t]/ { next }
-		{ skip = 0; print }' "$1" >"$1.new"
-	mv "$1.new" "$1"
-}
 mapfile -t all < <(cd "$c" && find . -name '*.md' | sed 's|^\./||' | sort)
 # Branch A: 60 titles "Loadalpha"; branch B: those "Loadbravo", 20 other
 # files deleted and 20 "Loadbravo" files added.
